@@ -1,0 +1,118 @@
+import type { InvocationStatus, StatusRecord } from "../../status/statuses.js";
+import type { ClaimedInvocation, InvocationRecord, InvocationSummary, RunnerHeartbeat } from "./records.js";
+
+/** Registration of a batch of invocations: one atomic primitive. */
+export interface RegisterRequest {
+  invocations: InvocationRecord[];
+  /** The runner (or external client context) that registers them; stored in history. */
+  runnerId: string;
+  now: number;
+}
+
+export interface ClaimRequest {
+  runnerId: string;
+  /** At most this many invocations. */
+  max: number;
+  /** The claim's lease; an expired lease makes the invocation claimable again. */
+  leaseMs: number;
+  now: number;
+}
+
+/**
+ * One status change: a compare-and-set on the full status record, validated with the core's
+ * transition algorithm, plus the side effects that must commit with it.
+ */
+export interface TransitionRequest {
+  invocationId: string;
+  to: InvocationStatus;
+  runnerId: string | null;
+  now: number;
+  /** When given, the current record must have this status and owner, or the change is refused. */
+  expected?: { status: InvocationStatus; ownerId: string | null };
+  /** Serialized result, stored with SUCCESS. */
+  result?: string;
+  /** Serialized error, stored with FAILED and RETRY. */
+  error?: string;
+  /** Add one to the retry counter (with RETRY). */
+  incrementRetries?: boolean;
+  /** Put the invocation back on the queue, claimable from `now + delayMs` (REROUTED, RETRY). */
+  requeue?: { delayMs: number };
+}
+
+export interface TransitionOutcome {
+  previous: StatusRecord;
+  current: StatusRecord;
+}
+
+export type FinalListener = (invocationIds: readonly string[]) => void;
+
+/**
+ * The orchestrator store: statuses, the queue behind claims, waits between invocations and
+ * runner liveness. Every method that changes state is one atomic primitive; the rules it
+ * applies (which transitions are valid, who owns what) come from the core
+ * (`computeTransition`, `STATUS_TABLE`), never from the backend.
+ */
+export interface OrchestratorStore {
+  /**
+   * Stores each invocation record, its REGISTERED status, its first history entry and its
+   * queue entry, all or nothing.
+   */
+  register(request: RegisterRequest): Promise<void>;
+
+  /**
+   * Claims up to `max` available invocations for `runnerId`: moves each to PENDING with the
+   * runner as owner and a lease, appends history, and removes it from the queue, atomically
+   * per invocation; two claimers never receive the same invocation. Invocations that other
+   * invocations wait on come first, the most-waited-on first; then the queue in FIFO order.
+   * Invocations whose lease expired while PENDING are claimable again (through
+   * PENDING_RECOVERY and REROUTED, which are recorded in history).
+   */
+  claim(request: ClaimRequest): Promise<ClaimedInvocation[]>;
+
+  /**
+   * Changes one invocation's status. Throws InvocationNotFoundError,
+   * InvocationStatusTransitionError, InvocationStatusOwnershipError or
+   * InvocationStatusRaceConditionError, changing nothing. Entering a final status releases the
+   * invocation's waiters (its wait edges are removed) and notifies final listeners after the
+   * change is committed.
+   */
+  transition(request: TransitionRequest): Promise<TransitionOutcome>;
+
+  /** Current status records; unknown ids are absent from the map. */
+  getStatuses(invocationIds: readonly string[]): Promise<Map<string, StatusRecord>>;
+
+  getRetries(invocationId: string): Promise<number>;
+
+  /**
+   * Records that `waiterId` waits for the results of `waitedIds`. Edges to invocations already
+   * final are not kept. The number of waiters on an invocation orders claims.
+   */
+  recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
+
+  /** Extends the leases of invocations this runner owns. Returns the ids it still owns. */
+  renewLeases(runnerId: string, invocationIds: readonly string[], leaseMs: number, now: number): Promise<string[]>;
+
+  /** Records that these runners are alive (upsert of their heartbeat). */
+  heartbeat(runners: ReadonlyArray<{ runnerId: string; context: string }>, now: number): Promise<void>;
+
+  /** Runners whose last heartbeat is at or after `since`, oldest first. */
+  activeRunners(since: number): Promise<RunnerHeartbeat[]>;
+
+  /** Invocations of the app, newest change first, optionally filtered. */
+  listInvocations(filter: {
+    taskId?: string;
+    statuses?: readonly InvocationStatus[];
+    limit: number;
+    offset: number;
+  }): Promise<InvocationSummary[]>;
+
+  /**
+   * Calls `listener` with the ids of invocations that became final, after the change is
+   * committed. Backends that cannot push (polling stores) may call it late; waiters re-check
+   * statuses on a slow timer as a safety net. Returns an unsubscribe function.
+   */
+  onFinal(listener: FinalListener): () => void;
+
+  /** Deletes everything this app stored in the orchestrator. */
+  purge(): Promise<void>;
+}
