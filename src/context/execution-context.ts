@@ -5,7 +5,10 @@ export interface RunnerHandle {
   readonly runnerId: string;
   readonly runnerClass: string;
   /** Pauses `runningInvocationId` (when given) until every id in `resultInvocationIds` is final. */
-  waitingForResults(runningInvocationId: string | null, resultInvocationIds: readonly string[]): Promise<void>;
+  waitingForResults(
+    runningInvocationId: string | null,
+    resultInvocationIds: readonly string[],
+  ): Promise<void>;
 }
 
 /** The execution context of one app in the current async call chain. */

@@ -51,7 +51,10 @@ export class InvocationConcurrencyWithDifferentArgumentsError extends TaskRoutin
     readonly newCallId: string,
     readonly diff: string,
   ) {
-    super(taskId, `an invocation ${existingInvocationId} is already registered with other arguments\n${diff}`);
+    super(
+      taskId,
+      `an invocation ${existingInvocationId} is already registered with other arguments\n${diff}`,
+    );
   }
 }
 

@@ -84,11 +84,14 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
     { releasesOwnership: true, overridesOwnership: true },
     [S.REROUTED],
   ),
-  RUNNING: row(
-    "Executing on its owner.",
-    { requiresOwnership: true },
-    [S.PAUSED, S.KILLED, S.RETRY, S.SUCCESS, S.FAILED, S.RUNNING_RECOVERY],
-  ),
+  RUNNING: row("Executing on its owner.", { requiresOwnership: true }, [
+    S.PAUSED,
+    S.KILLED,
+    S.RETRY,
+    S.SUCCESS,
+    S.FAILED,
+    S.RUNNING_RECOVERY,
+  ]),
   RUNNING_RECOVERY: row(
     "Its owner stopped heartbeating; about to be rerouted.",
     { releasesOwnership: true, overridesOwnership: true },
@@ -99,11 +102,14 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
     { requiresOwnership: true },
     [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY],
   ),
-  RESUMED: row(
-    "The results it waited for are final; executing again.",
-    { requiresOwnership: true },
-    [S.PAUSED, S.KILLED, S.RETRY, S.SUCCESS, S.FAILED, S.RUNNING_RECOVERY],
-  ),
+  RESUMED: row("The results it waited for are final; executing again.", { requiresOwnership: true }, [
+    S.PAUSED,
+    S.KILLED,
+    S.RETRY,
+    S.SUCCESS,
+    S.FAILED,
+    S.RUNNING_RECOVERY,
+  ]),
   KILLED: row("Stopped with its runner; about to be rerouted.", { releasesOwnership: true }, [S.REROUTED]),
   RETRY: row(
     "Failed with a retriable error; queued to run again.",

@@ -54,7 +54,7 @@ export function findInvalidHistoryStep(
 ): { index: number; from: InvocationStatus | null; to: InvocationStatus } | null {
   let previous: InvocationStatus | null = null;
   for (const [index, status] of statuses.entries()) {
-    const allowed = previous ? STATUS_TABLE[previous].next : INITIAL_STATUSES;
+    const allowed: readonly InvocationStatus[] = previous ? STATUS_TABLE[previous].next : INITIAL_STATUSES;
     if (!allowed.includes(status)) return { index, from: previous, to: status };
     previous = status;
   }

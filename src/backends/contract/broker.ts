@@ -8,8 +8,9 @@ export interface Broker {
   /** Number of entries in the queue, including delayed ones. */
   size(): Promise<number>;
   /**
-   * Resolves when there may be work to claim: an entry was pushed, a delayed entry became
-   * due, or `timeoutMs` elapsed, or `signal` was aborted. Never rejects.
+   * Resolves when there may be work to claim: at once when the queue holds an entry that is
+   * due (so a push between a claim and this call is never missed), else when an entry is
+   * pushed, a delayed entry becomes due, `timeoutMs` elapses or `signal` aborts. Never rejects.
    */
   waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Deletes the app's queue. */

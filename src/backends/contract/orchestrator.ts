@@ -54,8 +54,9 @@ export type FinalListener = (invocationIds: readonly string[]) => void;
  */
 export interface OrchestratorStore {
   /**
-   * Stores each invocation record, its REGISTERED status, its first history entry and its
-   * queue entry, all or nothing.
+   * Stores each invocation record, its REGISTERED status (no owner), its first history entry
+   * (REGISTERED, by `runnerId`) and its queue entry, all or nothing: an invocation id that is
+   * already stored fails the whole batch with InvocationStatusTransitionError and stores nothing.
    */
   register(request: RegisterRequest): Promise<void>;
 
@@ -90,7 +91,12 @@ export interface OrchestratorStore {
   recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
 
   /** Extends the leases of invocations this runner owns. Returns the ids it still owns. */
-  renewLeases(runnerId: string, invocationIds: readonly string[], leaseMs: number, now: number): Promise<string[]>;
+  renewLeases(
+    runnerId: string,
+    invocationIds: readonly string[],
+    leaseMs: number,
+    now: number,
+  ): Promise<string[]>;
 
   /** Records that these runners are alive (upsert of their heartbeat). */
   heartbeat(runners: ReadonlyArray<{ runnerId: string; context: string }>, now: number): Promise<void>;

@@ -1,0 +1,198 @@
+import type { Backend } from "../backends/contract/index.js";
+import { createBackend } from "../backends/create-backend.js";
+import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
+import { getExecutionContext } from "../context/execution-context.js";
+import type { EngineSettings, ErrorClass } from "../engine/app-core.js";
+import { FinalityWatcher } from "../engine/finality-watcher.js";
+import type { TaskDefinition } from "../engine/task-definition.js";
+import { defaultKnownErrorClasses } from "../errors/error-codec.js";
+import { ConfigError, DuplicateTaskError, InvalidTaskOptionsError } from "../errors/errors.js";
+import { createLogger, type Logger } from "../logging/logger.js";
+import type { BaseRunner } from "../runners/base-runner.js";
+import { createRunner } from "../runners/create-runner.js";
+import { externalRunnerContext } from "../runners/runner-context.js";
+import type { Serializer } from "../serializer/contract.js";
+import { createSerializer, type RegistrableClass } from "../serializer/index.js";
+import { createTask, type Task, type TaskHost } from "../task/task.js";
+import type { TaskOptions } from "../task/task-options.js";
+
+/** Config values for the app; any field of the config (see `tsnenc config show`). */
+export type TsnencConfig = Partial<AppConfigValues>;
+
+/** Where the app reads its config files and environment from (defaults: cwd and process.env). */
+export interface TsnencEnvironment {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A tsnenc app: its tasks, config, backend and runner. */
+export class Tsnenc implements TaskHost {
+  readonly conf: AppConfig;
+  readonly externalRunnerId = externalRunnerContext().runnerId;
+  private readonly taskMap = new Map<string, Task<never[], unknown>>();
+  private readonly definitions = new Map<string, TaskDefinition>();
+  private readonly errorClasses = defaultKnownErrorClasses() as Map<string, ErrorClass>;
+  private readonly serializableClasses: RegistrableClass[] = [];
+  private lazyBackend: Backend | undefined;
+  private lazyLogger: Logger | undefined;
+  private lazySerializer: Serializer | undefined;
+  private lazyFinality: FinalityWatcher | undefined;
+  private appRunner: BaseRunner | undefined;
+
+  constructor(config: TsnencConfig = {}, environment: TsnencEnvironment = {}) {
+    this.conf = createAppConfig(config as Record<string, unknown>, loadConfigSources(environment));
+  }
+
+  get appId(): string {
+    return this.conf.appId;
+  }
+
+  get backend(): Backend {
+    this.lazyBackend ??= createBackend(this.conf);
+    return this.lazyBackend;
+  }
+
+  get logger(): Logger {
+    this.lazyLogger ??= createLogger({
+      appId: this.appId,
+      level: this.conf.loggingLevel,
+      format: this.conf.logFormat,
+      stream: this.conf.logStream,
+    });
+    return this.lazyLogger;
+  }
+
+  get serializer(): Serializer {
+    this.lazySerializer ??= createSerializer(this.conf.serializer, this.serializableClasses);
+    return this.lazySerializer;
+  }
+
+  get finality(): FinalityWatcher {
+    this.lazyFinality ??= new FinalityWatcher(
+      this.backend.orchestrator,
+      () => this.conf.resultWaitSafetyPollMs,
+    );
+    return this.lazyFinality;
+  }
+
+  get settings(): EngineSettings {
+    return this.conf;
+  }
+
+  get devMode(): boolean {
+    return this.conf.devModeForceSyncTasks;
+  }
+
+  /** The registered tasks by id. */
+  get tasks(): ReadonlyMap<string, Task<never[], unknown>> {
+    return this.taskMap;
+  }
+
+  /**
+   * The runner executing the current code when inside a task; otherwise the app's runner,
+   * created from config `runner` on first use.
+   */
+  get runner(): BaseRunner {
+    const current = getExecutionContext(this.appId)?.runner;
+    if (current && isBaseRunner(current)) return current;
+    this.appRunner ??= createRunner(this, this.conf.runner);
+    return this.appRunner;
+  }
+
+  set runner(runner: BaseRunner) {
+    this.appRunner = runner;
+  }
+
+  /** Registers a task. `id` must be unique in the app; options are validated now. */
+  task<A extends unknown[], R>(
+    id: string,
+    fn: (...args: A) => R | Promise<R>,
+    options: TaskOptions = {},
+  ): Task<A, Awaited<R>> {
+    if (typeof id !== "string" || id.length === 0) {
+      throw new InvalidTaskOptionsError(String(id), "the task id must be a non-empty string");
+    }
+    if (this.taskMap.has(id)) throw new DuplicateTaskError(id, "is already registered in this app");
+    if (typeof fn !== "function")
+      throw new InvalidTaskOptionsError(id, "the task function is not a function");
+    let created: ReturnType<typeof createTask<A, Awaited<R>>>;
+    try {
+      const conf = this.conf.taskConfig(id, options as Record<string, unknown>);
+      created = createTask<A, Awaited<R>>(
+        this,
+        id,
+        fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
+        options,
+        conf,
+      );
+    } catch (error) {
+      if (error instanceof ConfigError)
+        throw new InvalidTaskOptionsError(id, error.message, { cause: error });
+      throw error;
+    }
+    this.taskMap.set(id, created.task as unknown as Task<never[], unknown>);
+    this.definitions.set(id, created.definition);
+    for (const cls of created.definition.settings().retryFor) this.registerErrorClasses(cls);
+    return created.task;
+  }
+
+  /** A plain async function with `fn`'s signature that routes the call and returns its result. */
+  directTask<A extends unknown[], R>(
+    id: string,
+    fn: (...args: A) => R | Promise<R>,
+    options: TaskOptions = {},
+  ): (...args: A) => Promise<Awaited<R>> {
+    const task = this.task(id, fn, options);
+    return (...args: A) => task(...args).result();
+  }
+
+  getTask(id: string): Task<never[], unknown> | undefined {
+    return this.taskMap.get(id);
+  }
+
+  /** Error classes `result()` rebuilds by name (the same class, not just the same name and message). */
+  registerErrorClasses(...classes: ErrorClass[]): this {
+    for (const cls of classes) this.errorClasses.set(cls.name, cls);
+    return this;
+  }
+
+  /** Classes with `toJSON()` and a static `fromJSON()` that arguments and results may carry. */
+  registerSerializableClasses(...classes: RegistrableClass[]): this {
+    this.serializableClasses.push(...classes);
+    this.lazySerializer = undefined;
+    return this;
+  }
+
+  getTaskDefinition(taskId: string): TaskDefinition | undefined {
+    return this.definitions.get(taskId);
+  }
+
+  knownTaskIds(): Iterable<string> {
+    return this.definitions.keys();
+  }
+
+  knownErrorClasses(): ReadonlyMap<string, ErrorClass> {
+    return this.errorClasses;
+  }
+
+  resolveErrorClass(name: string): ErrorClass | undefined {
+    return this.errorClasses.get(name);
+  }
+
+  /** Deletes everything this app stored in its backend. */
+  async purge(): Promise<void> {
+    await this.backend.purge();
+  }
+
+  /** Releases the backend's connections and the app's watchers. */
+  async close(): Promise<void> {
+    this.lazyFinality?.close();
+    this.lazyFinality = undefined;
+    await this.lazyBackend?.close();
+    this.lazyBackend = undefined;
+  }
+}
+
+function isBaseRunner(value: unknown): value is BaseRunner {
+  return typeof value === "object" && value !== null && "runnerContext" in value && "run" in value;
+}

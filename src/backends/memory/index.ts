@@ -1,0 +1,25 @@
+import type { Backend } from "../contract/index.js";
+import { MemoryBroker } from "./broker.js";
+import { MemoryClientDataStore } from "./client-data-store.js";
+import { MemoryOrchestrator } from "./orchestrator.js";
+import { MemoryStateBackend } from "./state-backend.js";
+import { memoryStoreFor } from "./store.js";
+
+/**
+ * The memory backend: the reference implementation of every contract, for tests and
+ * single-process use. Every backend of the same app id in one process shares one store.
+ */
+export function createMemoryBackend(options: { appId: string }): Backend {
+  const store = memoryStoreFor(options.appId);
+  return {
+    kind: "memory",
+    orchestrator: new MemoryOrchestrator(store),
+    broker: new MemoryBroker(store),
+    stateBackend: new MemoryStateBackend(store),
+    clientDataStore: new MemoryClientDataStore(store),
+    async purge() {
+      store.clear();
+    },
+    async close() {},
+  };
+}

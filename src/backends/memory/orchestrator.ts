@@ -1,0 +1,251 @@
+import {
+  InvocationNotFoundError,
+  InvocationStatusRaceConditionError,
+  InvocationStatusTransitionError,
+} from "../../errors/errors.js";
+import { isAvailableForRun, isFinalStatus, STATUS_TABLE } from "../../status/status-table.js";
+import { InvocationStatus, type StatusRecord } from "../../status/statuses.js";
+import { computeTransition } from "../../status/transition.js";
+import type {
+  ClaimRequest,
+  FinalListener,
+  OrchestratorStore,
+  RegisterRequest,
+  TransitionOutcome,
+  TransitionRequest,
+} from "../contract/orchestrator.js";
+import type { ClaimedInvocation, InvocationSummary, RunnerHeartbeat } from "../contract/records.js";
+import type { MemoryStore } from "./store.js";
+
+/**
+ * The reference orchestrator. Each primitive runs to completion without awaiting, so on the
+ * single-threaded event loop it is atomic.
+ */
+export class MemoryOrchestrator implements OrchestratorStore {
+  constructor(private readonly store: MemoryStore) {}
+
+  async register({ invocations, runnerId, now }: RegisterRequest): Promise<void> {
+    const s = this.store;
+    for (const inv of invocations) {
+      const existing = s.statuses.get(inv.invocationId);
+      if (existing) {
+        throw new InvocationStatusTransitionError(
+          inv.invocationId,
+          existing.status,
+          InvocationStatus.REGISTERED,
+          STATUS_TABLE[existing.status].next,
+        );
+      }
+    }
+    for (const inv of invocations) {
+      s.records.set(inv.invocationId, inv);
+      s.statuses.set(inv.invocationId, {
+        status: InvocationStatus.REGISTERED,
+        ownerId: null,
+        timestamp: now,
+      });
+      s.histories.set(inv.invocationId, [{ status: InvocationStatus.REGISTERED, runnerId, timestamp: now }]);
+      if (inv.parentInvocationId) {
+        const siblings = s.children.get(inv.parentInvocationId);
+        if (siblings) siblings.push(inv.invocationId);
+        else s.children.set(inv.parentInvocationId, [inv.invocationId]);
+      }
+      s.queue.push(inv.invocationId, now, now);
+    }
+    if (invocations.length > 0) s.notifyWork();
+  }
+
+  async claim({ runnerId, max, leaseMs, now }: ClaimRequest): Promise<ClaimedInvocation[]> {
+    const s = this.store;
+    const claimed: ClaimedInvocation[] = [];
+    if (max <= 0) return claimed;
+    this.recoverExpiredLeases(runnerId, now);
+    for (const id of this.waitedOnByPriority()) {
+      if (claimed.length >= max) break;
+      const entry = this.tryClaim(id, runnerId, leaseMs, now);
+      if (entry) claimed.push(entry);
+    }
+    s.queue.promoteDue(now);
+    while (claimed.length < max) {
+      const id = s.queue.shift();
+      if (id === undefined) break;
+      const entry = this.tryClaim(id, runnerId, leaseMs, now);
+      if (entry) claimed.push(entry);
+    }
+    return claimed;
+  }
+
+  async transition(request: TransitionRequest): Promise<TransitionOutcome> {
+    const s = this.store;
+    const { invocationId: id, now } = request;
+    const previous = s.statuses.get(id);
+    if (!previous) throw new InvocationNotFoundError(id);
+    const { expected } = request;
+    if (expected && (expected.status !== previous.status || expected.ownerId !== previous.ownerId)) {
+      throw new InvocationStatusRaceConditionError(id, expected, previous);
+    }
+    const current = computeTransition(id, previous, request.to, request.runnerId, now);
+    this.write(id, current, request.runnerId);
+    if (request.result !== undefined || request.error !== undefined) {
+      s.outcomes.set(id, { result: request.result ?? null, error: request.error ?? null });
+    }
+    if (request.incrementRetries) s.retries.set(id, (s.retries.get(id) ?? 0) + 1);
+    if (request.requeue) {
+      const availableAt = now + Math.max(0, request.requeue.delayMs);
+      if (availableAt > now) s.notBefore.set(id, availableAt);
+      s.queue.push(id, availableAt, now);
+      s.notifyWork();
+    }
+    if (isFinalStatus(current.status)) {
+      s.dropWaitEdges(id);
+      s.notifyFinal([id]);
+    }
+    return { previous, current };
+  }
+
+  async getStatuses(invocationIds: readonly string[]): Promise<Map<string, StatusRecord>> {
+    const result = new Map<string, StatusRecord>();
+    for (const id of invocationIds) {
+      const record = this.store.statuses.get(id);
+      if (record) result.set(id, record);
+    }
+    return result;
+  }
+
+  async getRetries(invocationId: string): Promise<number> {
+    return this.store.retries.get(invocationId) ?? 0;
+  }
+
+  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void> {
+    const s = this.store;
+    for (const waitedId of waitedIds) {
+      const status = s.statuses.get(waitedId);
+      if (!status || isFinalStatus(status.status) || waitedId === waiterId) continue;
+      addToSetMap(s.waitedBy, waitedId, waiterId);
+      addToSetMap(s.waitingOn, waiterId, waitedId);
+    }
+  }
+
+  async renewLeases(runnerId: string, invocationIds: readonly string[], leaseMs: number, now: number) {
+    const owned: string[] = [];
+    for (const id of invocationIds) {
+      const status = this.store.statuses.get(id);
+      if (!status || status.ownerId !== runnerId) continue;
+      if (this.store.leases.has(id)) this.store.leases.set(id, now + leaseMs);
+      owned.push(id);
+    }
+    return owned;
+  }
+
+  async heartbeat(runners: ReadonlyArray<{ runnerId: string; context: string }>, now: number): Promise<void> {
+    for (const { runnerId, context } of runners) {
+      const existing = this.store.heartbeats.get(runnerId);
+      this.store.heartbeats.set(runnerId, {
+        runnerId,
+        context,
+        firstSeen: existing?.firstSeen ?? now,
+        lastSeen: now,
+      });
+    }
+  }
+
+  async activeRunners(since: number): Promise<RunnerHeartbeat[]> {
+    return [...this.store.heartbeats.values()]
+      .filter((hb) => hb.lastSeen >= since)
+      .sort((a, b) => a.firstSeen - b.firstSeen);
+  }
+
+  async listInvocations(filter: {
+    taskId?: string;
+    statuses?: readonly InvocationStatus[];
+    limit: number;
+    offset: number;
+  }): Promise<InvocationSummary[]> {
+    const rows: InvocationSummary[] = [];
+    for (const [id, status] of this.store.statuses) {
+      const record = this.store.records.get(id);
+      if (!record) continue;
+      if (filter.taskId !== undefined && record.taskId !== filter.taskId) continue;
+      if (filter.statuses && !filter.statuses.includes(status.status)) continue;
+      rows.push({
+        invocationId: id,
+        taskId: record.taskId,
+        status: status.status,
+        ownerId: status.ownerId,
+        updatedAt: status.timestamp,
+      });
+    }
+    rows.sort((a, b) => b.updatedAt - a.updatedAt);
+    return rows.slice(filter.offset, filter.offset + filter.limit);
+  }
+
+  onFinal(listener: FinalListener): () => void {
+    this.store.finalListeners.add(listener);
+    return () => this.store.finalListeners.delete(listener);
+  }
+
+  async purge(): Promise<void> {
+    this.store.clear();
+  }
+
+  /** Ids waited on by other invocations, most waiters first. */
+  private waitedOnByPriority(): string[] {
+    const s = this.store;
+    if (s.waitedBy.size === 0) return [];
+    const candidates: Array<[string, number]> = [];
+    for (const [id, waiters] of s.waitedBy) {
+      const status = s.statuses.get(id);
+      if (status && isAvailableForRun(status.status)) candidates.push([id, waiters.size]);
+    }
+    candidates.sort((a, b) => b[1] - a[1]);
+    return candidates.map(([id]) => id);
+  }
+
+  /** PENDING claims whose lease expired go PENDING_RECOVERY -> REROUTED and back on the queue. */
+  private recoverExpiredLeases(runnerId: string, now: number): void {
+    const s = this.store;
+    for (const [id, leaseUntil] of s.leases) {
+      if (leaseUntil > now) continue;
+      s.leases.delete(id);
+      const status = s.statuses.get(id);
+      if (status?.status !== InvocationStatus.PENDING) continue;
+      const recovery = computeTransition(id, status, InvocationStatus.PENDING_RECOVERY, runnerId, now);
+      this.write(id, recovery, runnerId);
+      this.write(id, computeTransition(id, recovery, InvocationStatus.REROUTED, runnerId, now), runnerId);
+      s.queue.push(id, now, now);
+    }
+  }
+
+  private tryClaim(id: string, runnerId: string, leaseMs: number, now: number): ClaimedInvocation | null {
+    const s = this.store;
+    const status = s.statuses.get(id);
+    const record = s.records.get(id);
+    if (!status || !record || !isAvailableForRun(status.status)) return null;
+    const notBefore = s.notBefore.get(id);
+    if (notBefore !== undefined) {
+      if (notBefore > now) return null;
+      s.notBefore.delete(id);
+    }
+    const pending = computeTransition(id, status, InvocationStatus.PENDING, runnerId, now);
+    this.write(id, pending, runnerId);
+    const leaseUntil = now + leaseMs;
+    s.leases.set(id, leaseUntil);
+    return { record, status: pending, numRetries: s.retries.get(id) ?? 0, leaseUntil };
+  }
+
+  private write(id: string, record: StatusRecord, runnerId: string | null): void {
+    const s = this.store;
+    s.statuses.set(id, record);
+    if (record.status !== InvocationStatus.PENDING) s.leases.delete(id);
+    const history = s.histories.get(id);
+    const entry = { status: record.status, runnerId, timestamp: record.timestamp };
+    if (history) history.push(entry);
+    else s.histories.set(id, [entry]);
+  }
+}
+
+function addToSetMap(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}

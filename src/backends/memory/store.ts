@@ -1,0 +1,116 @@
+import type { FinalListener } from "../contract/orchestrator.js";
+import type {
+  HistoryEntry,
+  InvocationRecord,
+  RunnerHeartbeat,
+  StatusRecord,
+  StoredOutcome,
+} from "../contract/records.js";
+import { MemoryQueue } from "./queue.js";
+
+/** Everything one app keeps in the memory backend. Mutated only by the memory primitives. */
+export class MemoryStore {
+  readonly records = new Map<string, InvocationRecord>();
+  readonly statuses = new Map<string, StatusRecord>();
+  readonly histories = new Map<string, HistoryEntry[]>();
+  readonly retries = new Map<string, number>();
+  readonly outcomes = new Map<string, StoredOutcome>();
+  /** Earliest claim time of invocations requeued with a delay (RETRY with backoff). */
+  readonly notBefore = new Map<string, number>();
+  /** Lease expiry of PENDING claims. */
+  readonly leases = new Map<string, number>();
+  readonly children = new Map<string, string[]>();
+  /** waited id -> ids waiting for it */
+  readonly waitedBy = new Map<string, Set<string>>();
+  /** waiter id -> ids it waits for */
+  readonly waitingOn = new Map<string, Set<string>>();
+  readonly heartbeats = new Map<string, RunnerHeartbeat>();
+  readonly runnerContexts = new Map<string, string>();
+  readonly clientData = new Map<string, string>();
+  readonly queue = new MemoryQueue();
+  readonly finalListeners = new Set<FinalListener>();
+  private readonly workWaiters = new Set<() => void>();
+
+  /** Wakes every `waitForWork` caller. */
+  notifyWork(): void {
+    if (this.workWaiters.size === 0) return;
+    const waiters = [...this.workWaiters];
+    this.workWaiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  addWorkWaiter(wake: () => void): () => void {
+    this.workWaiters.add(wake);
+    return () => this.workWaiters.delete(wake);
+  }
+
+  /** Calls final listeners once the current synchronous primitive has returned. */
+  notifyFinal(ids: string[]): void {
+    if (ids.length === 0 || this.finalListeners.size === 0) return;
+    const listeners = [...this.finalListeners];
+    queueMicrotask(() => {
+      for (const listener of listeners) {
+        try {
+          listener(ids);
+        } catch {
+          // A listener's failure is its own; the change is committed.
+        }
+      }
+    });
+  }
+
+  /** Removes the wait edges of an invocation that became final, both directions. */
+  dropWaitEdges(id: string): void {
+    const waiters = this.waitedBy.get(id);
+    if (waiters) {
+      for (const waiter of waiters) {
+        const set = this.waitingOn.get(waiter);
+        set?.delete(id);
+        if (set?.size === 0) this.waitingOn.delete(waiter);
+      }
+      this.waitedBy.delete(id);
+    }
+    const waited = this.waitingOn.get(id);
+    if (waited) {
+      for (const target of waited) {
+        const set = this.waitedBy.get(target);
+        set?.delete(id);
+        if (set?.size === 0) this.waitedBy.delete(target);
+      }
+      this.waitingOn.delete(id);
+    }
+  }
+
+  clear(): void {
+    for (const map of [
+      this.records,
+      this.statuses,
+      this.histories,
+      this.retries,
+      this.outcomes,
+      this.leases,
+      this.notBefore,
+      this.children,
+      this.waitedBy,
+      this.waitingOn,
+      this.heartbeats,
+      this.runnerContexts,
+      this.clientData,
+    ]) {
+      map.clear();
+    }
+    this.queue.clear();
+  }
+}
+
+const stores = new Map<string, MemoryStore>();
+
+/** The process-wide store of an app id: every memory backend of that app in this process shares it. */
+export function memoryStoreFor(appId: string): MemoryStore {
+  let store = stores.get(appId);
+  if (!store) {
+    store = new MemoryStore();
+    stores.set(appId, store);
+  }
+  return store;
+}

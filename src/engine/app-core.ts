@@ -1,0 +1,37 @@
+import type { Backend } from "../backends/contract/index.js";
+import type { Logger } from "../logging/logger.js";
+import type { Serializer } from "../serializer/contract.js";
+import type { FinalityWatcher } from "./finality-watcher.js";
+import type { TaskDefinition } from "./task-definition.js";
+
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** The timing settings the engine reads; the app's resolved config provides them. */
+export interface EngineSettings {
+  readonly invocationLeaseMs: number;
+  readonly runnerHeartbeatIntervalMs: number;
+  readonly runnerIdlePollMs: number;
+  readonly resultWaitSafetyPollMs: number;
+  readonly maxConcurrency: number;
+}
+
+/**
+ * What the engine needs of an app. The `Tsnenc` class implements it; engine modules depend on
+ * this interface only, so they never import the app class.
+ */
+export interface AppCore {
+  readonly appId: string;
+  readonly backend: Backend;
+  readonly serializer: Serializer;
+  readonly logger: Logger;
+  readonly finality: FinalityWatcher;
+  readonly settings: EngineSettings;
+  /** The task registered under `taskId`, if any. */
+  getTaskDefinition(taskId: string): TaskDefinition | undefined;
+  /** Ids of the registered tasks. */
+  knownTaskIds(): Iterable<string>;
+  /** Error classes the app can rebuild by name. */
+  knownErrorClasses(): ReadonlyMap<string, ErrorClass>;
+  /** Runner id recorded for registrations made outside any runner. */
+  readonly externalRunnerId: string;
+}

@@ -1,0 +1,36 @@
+import type { ErrorClass } from "./app-core.js";
+
+/** The resolved, per-task settings the engine applies when it registers and executes. */
+export interface TaskSettings {
+  readonly maxRetries: number;
+  readonly retryFor: readonly ErrorClass[];
+  readonly retryDelayMs: number;
+  readonly retryBackoffFactor: number;
+  readonly retryMaxDelayMs: number;
+  readonly forceNewWorkflow: boolean;
+  readonly parallelBatchSize: number;
+}
+
+/** A registered task as the engine sees it. */
+export interface TaskDefinition {
+  readonly taskId: string;
+  readonly fn: (...args: never[]) => unknown;
+  /** Read at each use, so run-time config changes apply. */
+  settings(): TaskSettings;
+}
+
+/** Delay before retry number `attempt` (1-based): base * factor^(attempt-1), capped. */
+export function retryDelayFor(settings: TaskSettings, attempt: number): number {
+  if (settings.retryDelayMs <= 0) return 0;
+  const delay = settings.retryDelayMs * settings.retryBackoffFactor ** Math.max(0, attempt - 1);
+  return settings.retryMaxDelayMs > 0 ? Math.min(delay, settings.retryMaxDelayMs) : delay;
+}
+
+/** RetryError (by name, so copies of the class match) or any class in `retryFor`. */
+export function isRetriable(error: unknown, settings: TaskSettings): boolean {
+  if (!(error instanceof Error)) return false;
+  for (let proto: unknown = error; proto; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === "RetryError") return true;
+  }
+  return settings.retryFor.some((cls) => error instanceof cls);
+}

@@ -1,0 +1,26 @@
+export { TsnencBuilder } from "./app/builder.js";
+export { Tsnenc, type TsnencConfig, type TsnencEnvironment } from "./app/tsnenc.js";
+export type { Backend } from "./backends/contract/index.js";
+export { createMemoryBackend } from "./backends/memory/index.js";
+export type { ConcurrencyControlMode } from "./config/index.js";
+export { CONCURRENCY_CONTROL_MODES as ConcurrencyControlModes } from "./config/index.js";
+export { getExecutionContext } from "./context/execution-context.js";
+export * from "./errors/errors.js";
+export type { InvocationGroup } from "./invocation/group.js";
+export { type HistoryItem, type Invocation, PendingInvocation } from "./invocation/invocation.js";
+export { AsyncRunner, type AsyncRunnerOptions } from "./runners/async-runner.js";
+export { BaseRunner, type RunnerOptions } from "./runners/base-runner.js";
+export { DummyRunner, ExternalRunner } from "./runners/dummy-runner.js";
+export type { RunnerContext } from "./runners/runner-context.js";
+export { STATUS_TABLE, type StatusDefinition } from "./status/status-table.js";
+export { InvocationStatus } from "./status/statuses.js";
+export type { Task } from "./task/task.js";
+export type { TaskOptions } from "./task/task-options.js";
+
+/** The four modes of registration and running concurrency control. */
+export const ConcurrencyControlType = {
+  DISABLED: "disabled",
+  TASK: "task",
+  ARGUMENTS: "arguments",
+  KEYS: "keys",
+} as const;

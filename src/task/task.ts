@@ -1,0 +1,99 @@
+import type { TaskConfig } from "../config/index.js";
+import type { AppCore, ErrorClass } from "../engine/app-core.js";
+import { buildInvocationRecords, registerRecords } from "../engine/register.js";
+import type { TaskDefinition, TaskSettings } from "../engine/task-definition.js";
+import { ConfigError } from "../errors/errors.js";
+import { DistributedInvocation } from "../invocation/distributed-invocation.js";
+import { DistributedInvocationGroup, type InvocationGroup } from "../invocation/group.js";
+import { type Invocation, PendingInvocation } from "../invocation/invocation.js";
+import { SyncInvocation, SyncInvocationGroup } from "../invocation/sync-invocation.js";
+import type { Logger } from "../logging/logger.js";
+import type { TaskOptions } from "./task-options.js";
+
+/** A registered task: call it to register an invocation that any runner executes. */
+export interface Task<A extends unknown[], R> {
+  (...args: A): PendingInvocation<R>;
+  readonly taskId: string;
+  readonly options: Readonly<TaskOptions>;
+  /** The task's resolved config; assigning a field here wins over every source, for this task. */
+  readonly conf: TaskConfig;
+  readonly logger: Logger;
+  readonly fn: (...args: A) => R | Promise<R>;
+  /** Registers one invocation per argument list, in batches of `parallelBatchSize`. */
+  parallelize(argsList: ReadonlyArray<A>): Promise<InvocationGroup<R>>;
+}
+
+/** What a task needs of its app beyond the engine core. */
+export interface TaskHost extends AppCore {
+  readonly devMode: boolean;
+  resolveErrorClass(name: string): ErrorClass | undefined;
+}
+
+export function createTask<A extends unknown[], R>(
+  app: TaskHost,
+  taskId: string,
+  fn: (...args: A) => R | Promise<R>,
+  options: TaskOptions,
+  conf: TaskConfig,
+): { task: Task<A, R>; definition: TaskDefinition } {
+  const settings = (): TaskSettings => ({
+    maxRetries: conf.maxRetries,
+    retryFor: conf.retryFor.map((ref) => resolveRetryClass(app, taskId, ref)),
+    retryDelayMs: conf.retryDelayMs,
+    retryBackoffFactor: conf.retryBackoffFactor,
+    retryMaxDelayMs: conf.retryMaxDelayMs,
+    forceNewWorkflow: conf.forceNewWorkflow,
+    parallelBatchSize: conf.parallelBatchSize,
+  });
+  settings(); // refuse unknown retry classes at definition
+  const definition: TaskDefinition = { taskId, fn: fn as TaskDefinition["fn"], settings };
+
+  const register = async (argsList: ReadonlyArray<A>): Promise<Invocation<R>[]> => {
+    const records = buildInvocationRecords(app, definition, argsList);
+    await registerRecords(app, records, settings().parallelBatchSize);
+    return records.map((r) => new DistributedInvocation<R>(app, r.invocationId, r.taskId, r.callId));
+  };
+
+  const call = (...args: A): PendingInvocation<R> => {
+    if (app.devMode) return new PendingInvocation(SyncInvocation.start(app, definition, args));
+    return new PendingInvocation(
+      (async () => {
+        const [invocation] = await register([args]);
+        if (!invocation) throw new Error(`task '${taskId}': registration returned no invocation`);
+        return invocation;
+      })(),
+    );
+  };
+
+  const parallelize = async (argsList: ReadonlyArray<A>): Promise<InvocationGroup<R>> => {
+    if (app.devMode) {
+      const invocations = await Promise.all(
+        argsList.map((args) => SyncInvocation.start<R>(app, definition, args)),
+      );
+      return new SyncInvocationGroup(invocations);
+    }
+    return new DistributedInvocationGroup(app, await register(argsList));
+  };
+
+  const task = Object.assign(call, {
+    taskId,
+    options: Object.freeze({ ...options }),
+    conf,
+    logger: app.logger,
+    fn,
+    parallelize,
+  });
+  return { task, definition };
+}
+
+function resolveRetryClass(app: TaskHost, taskId: string, ref: string | ErrorClass): ErrorClass {
+  if (typeof ref !== "string") return ref;
+  const cls = app.resolveErrorClass(ref);
+  if (!cls) {
+    throw new ConfigError(
+      `task.${taskId}.retryFor`,
+      `error class '${ref}' is unknown to the app; register it with app.registerErrorClasses(${ref})`,
+    );
+  }
+  return cls;
+}

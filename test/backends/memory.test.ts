@@ -1,0 +1,4 @@
+import { createMemoryBackend } from "../../src/backends/memory/index.js";
+import { describeBackendConformance } from "../conformance/index.js";
+
+describeBackendConformance("memory", createMemoryBackend);
