@@ -79,6 +79,10 @@ export class Tsnenc implements TaskHost {
     return this.conf;
   }
 
+  get triggerTaskModules(): readonly string[] {
+    return this.conf.triggerTaskModules;
+  }
+
   get devMode(): boolean {
     return this.conf.devModeForceSyncTasks;
   }

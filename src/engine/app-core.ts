@@ -32,6 +32,8 @@ export interface AppCore {
   knownTaskIds(): Iterable<string>;
   /** Error classes the app can rebuild by name. */
   knownErrorClasses(): ReadonlyMap<string, ErrorClass>;
+  /** Modules a runner imports at start (config `triggerTaskModules`). */
+  readonly triggerTaskModules: readonly string[];
   /** Runner id recorded for registrations made outside any runner. */
   readonly externalRunnerId: string;
 }

@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { getExecutionContext, type RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
 import { InvocationStatusError } from "../errors/errors.js";
@@ -122,8 +124,21 @@ export abstract class BaseRunner implements RunnerHandle {
     return result;
   }
 
-  /** Loads the modules that declare triggered tasks. Triggers arrive with their own issue; none yet. */
-  async initTriggerTasksModules(): Promise<void> {}
+  /**
+   * Imports the modules named by config `triggerTaskModules` (paths relative to the working
+   * directory, or package names), so the tasks and triggers they declare are registered
+   * before work is claimed. A module that fails to import is logged, not fatal.
+   */
+  async initTriggerTasksModules(): Promise<void> {
+    for (const name of this.app.triggerTaskModules) {
+      const specifier = name.startsWith(".") || isAbsolute(name) ? pathToFileURL(resolve(name)).href : name;
+      try {
+        await import(specifier);
+      } catch (error) {
+        this.logger.error(`runner:${this.runnerId} could not import trigger task module '${name}': ${String(error)}`);
+      }
+    }
+  }
 
   /** Start-up: signal handlers, runner context and first heartbeat. */
   protected async onStart(): Promise<void> {

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { InvocationStatus, type Tsnenc } from "../../src/index.js";
-import { createTestApp, expectAllHistoriesValid, expectValidHistory, startRunner } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { InvocationStatus } from "../../src/index.js";
+import { expectAllHistoriesValid, expectValidHistory, startRunner, useTestApps } from "../helpers/app.js";
 
-const apps: Tsnenc[] = [];
-function app(config = {}) {
-  const created = createTestApp(config);
-  apps.push(created);
-  return created;
-}
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-});
+const app = useTestApps();
 
 describe("tasks through an AsyncRunner", () => {
   it("add(1, 2) = 3, and its history is exactly REGISTERED, PENDING, RUNNING, SUCCESS", async () => {

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DuplicateTaskError,
   InvalidTaskOptionsError,
   RetryError,
   SerializationError,
-  type Tsnenc,
   TsnencBuilder,
 } from "../../src/index.js";
-import { createTestApp } from "../helpers/app.js";
+import { useTestApps } from "../helpers/app.js";
 
-const apps: Tsnenc[] = [];
-function app(config = {}, env: NodeJS.ProcessEnv = {}) {
-  const created = createTestApp(config, env);
-  apps.push(created);
-  return created;
-}
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-});
+const app = useTestApps();
 
 describe("task definition", () => {
   it("refuses duplicate ids and invalid options, naming the task and option", () => {
@@ -51,7 +42,7 @@ describe("task definition", () => {
       .logging({ level: "error" })
       .environment({ env: {} })
       .build();
-    apps.push(built);
+    void built.close();
     expect(built.appId).toBe("shop");
     expect(built.conf.maxConcurrency).toBe(12);
     expect(built.conf.backend).toBe("memory");

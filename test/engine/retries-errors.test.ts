@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { RetryError, SerializationError, TaskNotFoundError, Tsnenc, TsnencError } from "../../src/index.js";
-import { createTestApp, expectAllHistoriesValid, startRunner } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { RetryError, SerializationError, TaskNotFoundError, TsnencError } from "../../src/index.js";
+import { expectAllHistoriesValid, startRunner, useTestApps } from "../helpers/app.js";
 
-const apps: Tsnenc[] = [];
-function app(config = {}) {
-  const created = createTestApp(config);
-  apps.push(created);
-  return created;
-}
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-});
+const app = useTestApps();
 
 class PaymentDeclined extends Error {
   constructor(
@@ -117,8 +109,7 @@ describe("errors across the boundary", () => {
     });
     const r = startRunner(worker);
     // A client app instance of the same app id that does not know the class: same name and message.
-    const client = new Tsnenc({ appId: worker.appId, loggingLevel: "error" }, { env: {} });
-    apps.push(client);
+    const client = app({ appId: worker.appId });
     const clientCharge = client.task("charge", async (_amount: number): Promise<never> => {
       throw new Error("never runs here");
     });
@@ -158,8 +149,7 @@ describe("errors across the boundary", () => {
   it("an unknown task id reaching a runner fails that invocation with a clear error; the runner goes on", async () => {
     const runnerApp = app();
     const ok = runnerApp.task("ok", async () => "fine");
-    const client = new Tsnenc({ appId: runnerApp.appId, loggingLevel: "error" }, { env: {} });
-    apps.push(client);
+    const client = app({ appId: runnerApp.appId });
     const ghost = client.task("ghost", async () => "never");
     const r = startRunner(runnerApp);
     const inv = await ghost();

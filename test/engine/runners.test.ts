@@ -1,24 +1,16 @@
 import { hostname } from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
 import {
   AsyncRunner,
   BaseRunner,
   DummyRunner,
   ExternalRunner,
   RunnerNotExecutableError,
-  type Tsnenc,
 } from "../../src/index.js";
-import { createTestApp, expectAllHistoriesValid, startRunner, until } from "../helpers/app.js";
+import { expectAllHistoriesValid, startRunner, until, useTestApps } from "../helpers/app.js";
 
-const apps: Tsnenc[] = [];
-function app(config = {}) {
-  const created = createTestApp(config);
-  apps.push(created);
-  return created;
-}
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-});
+const app = useTestApps();
 
 describe("runner life cycle", () => {
   it("stopping a runner mid-task gives KILLED then REROUTED, and another runner finishes it", async () => {
@@ -126,6 +118,17 @@ describe("runner life cycle", () => {
       runnerClass: "AsyncRunner",
       pid: process.pid,
     });
+    await r.stop();
+  });
+
+  it("imports config triggerTaskModules at start; a module that fails is logged, the runner still starts", async () => {
+    const a = app({ triggerTaskModules: [resolve("test/fixtures/extra-tasks.ts"), "./no/such/module.js"] });
+    const before = (globalThis as { tsnencExtraTasksLoaded?: number }).tsnencExtraTasksLoaded ?? 0;
+    const r = startRunner(a);
+    await until(() => r.runner.isRunning, "runner start");
+    const t = a.task("t", async () => 1);
+    expect(await t().result()).toBe(1);
+    expect((globalThis as { tsnencExtraTasksLoaded?: number }).tsnencExtraTasksLoaded).toBe(before + 1);
     await r.stop();
   });
 

@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { Tsnenc } from "../../src/index.js";
-import { createTestApp, expectAllHistoriesValid, startRunner } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { expectAllHistoriesValid, startRunner, useTestApps } from "../helpers/app.js";
 
-const apps: Tsnenc[] = [];
-function app(config = {}) {
-  const created = createTestApp(config);
-  apps.push(created);
-  return created;
-}
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-});
+const app = useTestApps();
 
 describe("waiting inside tasks", () => {
   it("fib(15), each call awaiting two sub-calls, completes on a single slot", async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { Tsnenc, type TsnencConfig } from "../../src/index.js";
 import type { Invocation } from "../../src/invocation/invocation.js";
 import { AsyncRunner, type AsyncRunnerOptions } from "../../src/runners/async-runner.js";
@@ -12,6 +12,27 @@ import { findInvalidHistoryStep } from "../../src/status/transition.js";
 export function createTestApp(config: TsnencConfig = {}, env: NodeJS.ProcessEnv = {}): Tsnenc {
   const cwd = mkdtempSync(join(tmpdir(), "tsnenc-test-"));
   return new Tsnenc({ appId: `test-${randomUUID()}`, loggingLevel: "error", ...config }, { cwd, env });
+}
+
+/**
+ * Registers an afterEach hook that checks every history stored by the apps the test created
+ * (pynenc's check_all_status_transitions), then closes them. Returns the app factory to use.
+ */
+export function useTestApps(): (config?: TsnencConfig, env?: NodeJS.ProcessEnv) => Tsnenc {
+  const created: Tsnenc[] = [];
+  afterEach(async () => {
+    const apps = created.splice(0);
+    try {
+      for (const app of apps) await expectAllHistoriesValid(app);
+    } finally {
+      for (const app of apps) await app.close();
+    }
+  });
+  return (config = {}, env = {}) => {
+    const app = createTestApp(config, env);
+    created.push(app);
+    return app;
+  };
 }
 
 /** Starts a runner on `app`; returns it with a `stop()` that waits until it has fully stopped. */

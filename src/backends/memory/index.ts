@@ -3,14 +3,15 @@ import { MemoryBroker } from "./broker.js";
 import { MemoryClientDataStore } from "./client-data-store.js";
 import { MemoryOrchestrator } from "./orchestrator.js";
 import { MemoryStateBackend } from "./state-backend.js";
-import { memoryStoreFor } from "./store.js";
+import { acquireMemoryStore } from "./store.js";
 
 /**
  * The memory backend: the reference implementation of every contract, for tests and
- * single-process use. Every backend of the same app id in one process shares one store.
+ * single-process use. Every backend of the same app id in one process shares one store, which
+ * is dropped when the last of them is closed.
  */
 export function createMemoryBackend(options: { appId: string }): Backend {
-  const store = memoryStoreFor(options.appId);
+  const { store, release } = acquireMemoryStore(options.appId);
   return {
     kind: "memory",
     orchestrator: new MemoryOrchestrator(store),
@@ -20,6 +21,8 @@ export function createMemoryBackend(options: { appId: string }): Backend {
     async purge() {
       store.clear();
     },
-    async close() {},
+    async close() {
+      release();
+    },
   };
 }

@@ -103,14 +103,28 @@ export class MemoryStore {
   }
 }
 
-const stores = new Map<string, MemoryStore>();
+const stores = new Map<string, { store: MemoryStore; users: number }>();
 
-/** The process-wide store of an app id: every memory backend of that app in this process shares it. */
-export function memoryStoreFor(appId: string): MemoryStore {
-  let store = stores.get(appId);
-  if (!store) {
-    store = new MemoryStore();
-    stores.set(appId, store);
+/**
+ * The process-wide store of an app id: every memory backend of that app in this process
+ * shares it, until the last one is closed. Returns the store and the function that releases it.
+ */
+export function acquireMemoryStore(appId: string): { store: MemoryStore; release: () => void } {
+  let entry = stores.get(appId);
+  if (!entry) {
+    entry = { store: new MemoryStore(), users: 0 };
+    stores.set(appId, entry);
   }
-  return store;
+  entry.users++;
+  const held = entry;
+  let released = false;
+  return {
+    store: held.store,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users--;
+      if (held.users === 0 && stores.get(appId) === held) stores.delete(appId);
+    },
+  };
 }
