@@ -171,7 +171,9 @@ const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } 
   maxSizeToCache: int(0, 0, "serialized values longer than this are not cached; 0 = no max"),
   localCacheSize: int(1024, 0, "entries of the in-process client data cache"),
   disableClientDataStore: bool(false, "store every argument inline, never in the client data store"),
-  triggerTaskModules: strings("modules a runner imports at start so the tasks and triggers they declare are registered"),
+  triggerTaskModules: strings(
+    "modules a runner imports at start so the tasks and triggers they declare are registered",
+  ),
 };
 
 const TASK_FIELDS: { readonly [K in TaskFieldName]: FieldDef<TaskConfigValues[K]> } = {

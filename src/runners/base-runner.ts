@@ -135,7 +135,9 @@ export abstract class BaseRunner implements RunnerHandle {
       try {
         await import(specifier);
       } catch (error) {
-        this.logger.error(`runner:${this.runnerId} could not import trigger task module '${name}': ${String(error)}`);
+        this.logger.error(
+          `runner:${this.runnerId} could not import trigger task module '${name}': ${String(error)}`,
+        );
       }
     }
   }
