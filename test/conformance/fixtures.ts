@@ -39,6 +39,12 @@ export function makeRecord(overrides: Partial<InvocationRecord> = {}): Invocatio
     parentInvocationId: overrides.parentInvocationId ?? null,
     workflowId: overrides.workflowId ?? invocationId,
     createdAt: overrides.createdAt ?? Date.now(),
+    ...(overrides.registrationKey !== undefined ? { registrationKey: overrides.registrationKey } : {}),
+    ...(overrides.runningKey !== undefined ? { runningKey: overrides.runningKey } : {}),
+    ...(overrides.runningLimit !== undefined ? { runningLimit: overrides.runningLimit } : {}),
+    ...(overrides.rerouteOnConcurrencyControl !== undefined
+      ? { rerouteOnConcurrencyControl: overrides.rerouteOnConcurrencyControl }
+      : {}),
   };
 }
 

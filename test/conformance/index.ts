@@ -4,6 +4,7 @@ import { describeClientDataStore } from "./client-data-store.js";
 import type { BackendFactory } from "./fixtures.js";
 import { describeIsolation } from "./isolation.js";
 import { describeOrchestratorClaim } from "./orchestrator-claim.js";
+import { describeOrchestratorConcurrency } from "./orchestrator-concurrency.js";
 import { describeOrchestratorQueries } from "./orchestrator-queries.js";
 import { describeOrchestratorRegister } from "./orchestrator-register.js";
 import { describeOrchestratorTransition } from "./orchestrator-transition.js";
@@ -28,6 +29,7 @@ export function describeBackendConformance(name: string, factory: BackendFactory
     describeOrchestratorTransition(factory);
     describeOrchestratorTransitionGuards(factory);
     describeOrchestratorWaitsAndRunners(factory);
+    describeOrchestratorConcurrency(factory);
     describeStateBackend(factory);
     describeClientDataStore(factory);
     describeBroker(factory);

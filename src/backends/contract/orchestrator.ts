@@ -1,5 +1,11 @@
 import type { InvocationStatus, StatusRecord } from "../../status/statuses.js";
-import type { ClaimedInvocation, InvocationRecord, InvocationSummary, RunnerHeartbeat } from "./records.js";
+import type {
+  ClaimedInvocation,
+  InvocationRecord,
+  InvocationSummary,
+  RegisterOutcome,
+  RunnerHeartbeat,
+} from "./records.js";
 
 /** Registration of a batch of invocations: one atomic primitive. */
 export interface RegisterRequest {
@@ -57,8 +63,11 @@ export interface OrchestratorStore {
    * Stores each invocation record, its REGISTERED status (no owner), its first history entry
    * (REGISTERED, by `runnerId`) and its queue entry, all or nothing: an invocation id that is
    * already stored fails the whole batch with InvocationStatusTransitionError and stores nothing.
+   * A record whose `registrationKey` matches an invocation still waiting to run (stored before,
+   * or earlier in the same batch) is not stored: its outcome names the reused invocation. The
+   * match and the insert are one atomic step, so racing registrations store one invocation.
    */
-  register(request: RegisterRequest): Promise<void>;
+  register(request: RegisterRequest): Promise<RegisterOutcome[]>;
 
   /**
    * Claims up to `max` available invocations for `runnerId`: moves each to PENDING with the
@@ -67,6 +76,10 @@ export interface OrchestratorStore {
    * invocations wait on come first, the most-waited-on first; then the queue in FIFO order.
    * Invocations whose lease expired while PENDING are claimable again (through
    * PENDING_RECOVERY and REROUTED, which are recorded in history).
+   * Running concurrency: a candidate with a `runningKey` takes one of its key's slots in the
+   * same atomic step; with none free it is not returned but moved to CONCURRENCY_CONTROLLED
+   * then REROUTED and parked (or CONCURRENCY_CONTROLLED_FINAL, see the record), and the claim
+   * goes on with the next candidate.
    */
   claim(request: ClaimRequest): Promise<ClaimedInvocation[]>;
 
@@ -75,7 +88,8 @@ export interface OrchestratorStore {
    * InvocationStatusTransitionError, InvocationStatusOwnershipError or
    * InvocationStatusRaceConditionError, changing nothing. Entering a final status releases the
    * invocation's waiters (its wait edges are removed) and notifies final listeners after the
-   * change is committed.
+   * change is committed. Entering a status that releases ownership frees the invocation's
+   * running-concurrency slot, and the oldest invocation parked on that key is queued again.
    */
   transition(request: TransitionRequest): Promise<TransitionOutcome>;
 

@@ -15,6 +15,34 @@ export interface InvocationRecord {
   workflowId: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /**
+   * Registration concurrency (computed by the core from the task's mode and arguments): a new
+   * invocation whose key matches one still waiting to run (an available status: REGISTERED,
+   * REROUTED, RETRY) is not stored; the waiting one is reused. Absent or null: disabled.
+   */
+  registrationKey?: string | null;
+  /**
+   * Running concurrency: at most `runningLimit` invocations with this key hold a slot at once.
+   * An invocation holds its slot while its status is owned (PENDING, RUNNING, PAUSED, RESUMED):
+   * the claim takes it, any transition into a status that releases ownership frees it.
+   * Absent or null: disabled.
+   */
+  runningKey?: string | null;
+  /** Slots of `runningKey` (default 1). */
+  runningLimit?: number;
+  /**
+   * What a claim does with an invocation whose `runningKey` has no free slot: true (default)
+   * moves it CONCURRENCY_CONTROLLED -> REROUTED and parks it until a slot of its key frees,
+   * then queues it again; false ends it as CONCURRENCY_CONTROLLED_FINAL.
+   */
+  rerouteOnConcurrencyControl?: boolean;
+}
+
+/** What registration did with one requested invocation, in request order. */
+export interface RegisterOutcome {
+  invocationId: string;
+  /** The waiting invocation reused instead (registration concurrency), or null when stored. */
+  reusedInvocationId: string | null;
 }
 
 /** An invocation as a runner receives it from a claim. */

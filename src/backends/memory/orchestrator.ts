@@ -14,7 +14,14 @@ import type {
   TransitionOutcome,
   TransitionRequest,
 } from "../contract/orchestrator.js";
-import type { ClaimedInvocation, InvocationSummary, RunnerHeartbeat } from "../contract/records.js";
+import type {
+  ClaimedInvocation,
+  InvocationRecord,
+  InvocationSummary,
+  RegisterOutcome,
+  RunnerHeartbeat,
+} from "../contract/records.js";
+import { MemoryConcurrency } from "./concurrency.js";
 import type { MemoryStore } from "./store.js";
 
 /**
@@ -22,9 +29,13 @@ import type { MemoryStore } from "./store.js";
  * single-threaded event loop it is atomic.
  */
 export class MemoryOrchestrator implements OrchestratorStore {
-  constructor(private readonly store: MemoryStore) {}
+  private readonly concurrency: MemoryConcurrency;
 
-  async register({ invocations, runnerId, now }: RegisterRequest): Promise<void> {
+  constructor(private readonly store: MemoryStore) {
+    this.concurrency = new MemoryConcurrency(store);
+  }
+
+  async register({ invocations, runnerId, now }: RegisterRequest): Promise<RegisterOutcome[]> {
     const s = this.store;
     for (const inv of invocations) {
       const existing = s.statuses.get(inv.invocationId);
@@ -37,8 +48,19 @@ export class MemoryOrchestrator implements OrchestratorStore {
         );
       }
     }
+    const outcomes: RegisterOutcome[] = [];
+    const isWaiting = (id: string) => {
+      const status = s.statuses.get(id);
+      return status !== undefined && isAvailableForRun(status.status);
+    };
+    let stored = 0;
     for (const inv of invocations) {
+      const reused = inv.registrationKey ? this.concurrency.findWaiting(inv.registrationKey, isWaiting) : undefined;
+      outcomes.push({ invocationId: inv.invocationId, reusedInvocationId: reused ?? null });
+      if (reused !== undefined) continue;
+      stored++;
       s.records.set(inv.invocationId, inv);
+      this.concurrency.indexRegistration(inv);
       s.statuses.set(inv.invocationId, {
         status: InvocationStatus.REGISTERED,
         ownerId: null,
@@ -52,7 +74,8 @@ export class MemoryOrchestrator implements OrchestratorStore {
       }
       s.queue.push(inv.invocationId, now, now);
     }
-    if (invocations.length > 0) s.notifyWork();
+    if (stored > 0) s.notifyWork();
+    return outcomes;
   }
 
   async claim({ runnerId, max, leaseMs, now }: ClaimRequest): Promise<ClaimedInvocation[]> {
@@ -96,10 +119,7 @@ export class MemoryOrchestrator implements OrchestratorStore {
       s.queue.push(id, availableAt, now);
       s.notifyWork();
     }
-    if (isFinalStatus(current.status)) {
-      s.dropWaitEdges(id);
-      s.notifyFinal([id]);
-    }
+    if (isFinalStatus(current.status)) this.finish(id);
     return { previous, current };
   }
 
@@ -221,10 +241,15 @@ export class MemoryOrchestrator implements OrchestratorStore {
     const status = s.statuses.get(id);
     const record = s.records.get(id);
     if (!status || !record || !isAvailableForRun(status.status)) return null;
+    if (this.concurrency.isParked(id)) return null;
     const notBefore = s.notBefore.get(id);
     if (notBefore !== undefined) {
       if (notBefore > now) return null;
       s.notBefore.delete(id);
+    }
+    if (!this.concurrency.tryTakeSlot(record)) {
+      this.block(record, status, runnerId, now);
+      return null;
     }
     const pending = computeTransition(id, status, InvocationStatus.PENDING, runnerId, now);
     this.write(id, pending, runnerId);
@@ -233,10 +258,37 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return { record, status: pending, numRetries: s.retries.get(id) ?? 0, leaseUntil };
   }
 
+  /** A candidate without a free running slot: parked as REROUTED, or ended as CONCURRENCY_CONTROLLED_FINAL. */
+  private block(record: InvocationRecord, status: StatusRecord, runnerId: string, now: number): void {
+    const id = record.invocationId;
+    if (record.rerouteOnConcurrencyControl === false) {
+      this.write(id, computeTransition(id, status, InvocationStatus.CONCURRENCY_CONTROLLED_FINAL, runnerId, now), runnerId);
+      this.finish(id);
+      return;
+    }
+    const controlled = computeTransition(id, status, InvocationStatus.CONCURRENCY_CONTROLLED, runnerId, now);
+    this.write(id, controlled, runnerId);
+    this.write(id, computeTransition(id, controlled, InvocationStatus.REROUTED, runnerId, now), runnerId);
+    this.concurrency.park(record);
+  }
+
+  private finish(id: string): void {
+    this.store.dropWaitEdges(id);
+    this.concurrency.forgetFinal(id);
+    this.store.notifyFinal([id]);
+  }
+
   private write(id: string, record: StatusRecord, runnerId: string | null): void {
     const s = this.store;
     s.statuses.set(id, record);
     if (record.status !== InvocationStatus.PENDING) s.leases.delete(id);
+    if (!STATUS_TABLE[record.status].requiresOwnership) {
+      const unparked = this.concurrency.releaseSlot(id);
+      if (unparked !== undefined) {
+        s.queue.push(unparked, record.timestamp, record.timestamp);
+        s.notifyWork();
+      }
+    }
     const history = s.histories.get(id);
     const entry = { status: record.status, runnerId, timestamp: record.timestamp };
     if (history) history.push(entry);

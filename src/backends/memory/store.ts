@@ -20,6 +20,13 @@ export class MemoryStore {
   /** Lease expiry of PENDING claims. */
   readonly leases = new Map<string, number>();
   readonly children = new Map<string, string[]>();
+  /** registration key -> non-final invocations registered with it */
+  readonly registrationIndex = new Map<string, Set<string>>();
+  /** running key -> invocations holding one of its slots */
+  readonly slotHolders = new Map<string, Set<string>>();
+  /** running key -> invocations parked (REROUTED, out of the queue) until a slot frees, oldest first */
+  readonly parked = new Map<string, string[]>();
+  readonly parkedIds = new Set<string>();
   /** waited id -> ids waiting for it */
   readonly waitedBy = new Map<string, Set<string>>();
   /** waiter id -> ids it waits for */
@@ -91,6 +98,10 @@ export class MemoryStore {
       this.leases,
       this.notBefore,
       this.children,
+      this.registrationIndex,
+      this.slotHolders,
+      this.parked,
+      this.parkedIds,
       this.waitedBy,
       this.waitingOn,
       this.heartbeats,
