@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { InvocationRecord } from "../backends/contract/records.js";
+import type { InvocationRecord, RegisterOutcome } from "../backends/contract/records.js";
 import { getExecutionContext } from "../context/execution-context.js";
 import { SerializationError } from "../errors/errors.js";
 import { callIdOf, computeArgsId } from "../identity/args-id.js";
 import type { AppCore } from "./app-core.js";
+import { concurrencyFields } from "./concurrency-keys.js";
 import type { TaskDefinition } from "./task-definition.js";
 
 /**
@@ -54,13 +55,15 @@ export function buildInvocationRecords(
 ): InvocationRecord[] {
   const context = getExecutionContext(app.appId);
   const parentInvocationId = context?.invocationId ?? null;
-  const parentWorkflow = task.settings().forceNewWorkflow ? null : (context?.workflowId ?? null);
+  const settings = task.settings();
+  const parentWorkflow = settings.forceNewWorkflow ? null : (context?.workflowId ?? null);
   const now = Date.now();
   return argsList.map((args) => {
     const serialized = serializeArguments(app, task.taskId, args);
     const argsId = computeArgsId(serialized);
     const invocationId = randomUUID();
     return {
+      ...concurrencyFields(task.taskId, settings, args, serialized, argsId, app.serializer),
       invocationId,
       taskId: task.taskId,
       callId: callIdOf(task.taskId, argsId),
@@ -78,12 +81,13 @@ export async function registerRecords(
   app: AppCore,
   records: InvocationRecord[],
   batchSize: number,
-): Promise<void> {
+): Promise<RegisterOutcome[]> {
+  const outcomes: RegisterOutcome[] = [];
   const runnerId = getExecutionContext(app.appId)?.runner.runnerId ?? app.externalRunnerId;
   const size = batchSize > 0 ? batchSize : Math.max(1, records.length);
   for (let start = 0; start < records.length; start += size) {
     const batch = records.slice(start, start + size);
-    await app.backend.orchestrator.register({ invocations: batch, runnerId, now: Date.now() });
+    outcomes.push(...(await app.backend.orchestrator.register({ invocations: batch, runnerId, now: Date.now() })));
     const first = batch[0];
     if (batch.length === 1 && first) {
       app.logger.debug(`NEW task:${first.taskId} invocation:${first.invocationId} REGISTERED and ROUTED`);
@@ -91,4 +95,5 @@ export async function registerRecords(
       app.logger.debug(`NEW task:${first.taskId} invocations:${batch.length} REGISTERED and ROUTED`);
     }
   }
+  return outcomes;
 }

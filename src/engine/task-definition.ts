@@ -1,3 +1,4 @@
+import type { ConcurrencyControlMode } from "../config/index.js";
 import type { ErrorClass } from "./app-core.js";
 
 /** The resolved, per-task settings the engine applies when it registers and executes. */
@@ -9,6 +10,12 @@ export interface TaskSettings {
   readonly retryMaxDelayMs: number;
   readonly forceNewWorkflow: boolean;
   readonly parallelBatchSize: number;
+  readonly registrationConcurrency: ConcurrencyControlMode;
+  readonly runningConcurrency: ConcurrencyControlMode;
+  readonly concurrencyLimit: number;
+  readonly keyArguments: readonly string[];
+  readonly onDiffNonKeyArgsRaise: boolean;
+  readonly rerouteOnConcurrencyControl: boolean;
 }
 
 /** A registered task as the engine sees it. */

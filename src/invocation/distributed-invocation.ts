@@ -14,12 +14,21 @@ export async function waitForInvocations(app: AppCore, ids: readonly string[]): 
 
 /** An invocation stored in the app's backend, executed by any runner. */
 export class DistributedInvocation<R> implements Invocation<R> {
+  /** True when registration concurrency returned an invocation that was already waiting. */
+  readonly reused: boolean;
+  /** For a reused invocation: the new call's arguments when they differ from the reused one's (not executed). */
+  readonly differingArguments: readonly unknown[] | null;
+
   constructor(
     private readonly app: AppCore,
     readonly invocationId: string,
     readonly taskId: string,
     readonly callId: string,
-  ) {}
+    reuse?: { differingArguments: readonly unknown[] | null },
+  ) {
+    this.reused = reuse !== undefined;
+    this.differingArguments = reuse?.differingArguments ?? null;
+  }
 
   async result(): Promise<R> {
     await waitForInvocations(this.app, [this.invocationId]);

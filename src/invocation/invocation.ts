@@ -11,6 +11,10 @@ export interface Invocation<R> {
   readonly invocationId: string;
   readonly taskId: string;
   readonly callId: string;
+  /** True when registration concurrency returned an invocation that was already waiting. */
+  readonly reused: boolean;
+  /** For a reused invocation: the new call's arguments when they differ from the reused one's. */
+  readonly differingArguments: readonly unknown[] | null;
   /** The value; or rejects with the task's error (same name and message, same class when known). */
   result(): Promise<R>;
   status(): Promise<InvocationStatus>;

@@ -16,6 +16,8 @@ const DEV_RUNNER_ID = "DevModeSync";
  * through the serializer, so what fails to serialize here fails in production too.
  */
 export class SyncInvocation<R> implements Invocation<R> {
+  readonly reused = false;
+  readonly differingArguments = null;
   private readonly events: HistoryItem[] = [];
   private retries = 0;
   private outcome: { ok: true; value: R } | { ok: false; error: unknown } | null = null;

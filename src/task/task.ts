@@ -1,6 +1,8 @@
 import type { TaskConfig } from "../config/index.js";
 import type { AppCore, ErrorClass } from "../engine/app-core.js";
+import { validateConcurrencySettings } from "../engine/concurrency-keys.js";
 import { buildInvocationRecords, registerRecords } from "../engine/register.js";
+import { reusedInvocation } from "../invocation/reused-invocation.js";
 import type { TaskDefinition, TaskSettings } from "../engine/task-definition.js";
 import { ConfigError } from "../errors/errors.js";
 import { DistributedInvocation } from "../invocation/distributed-invocation.js";
@@ -44,14 +46,28 @@ export function createTask<A extends unknown[], R>(
     retryMaxDelayMs: conf.retryMaxDelayMs,
     forceNewWorkflow: conf.forceNewWorkflow,
     parallelBatchSize: conf.parallelBatchSize,
+    registrationConcurrency: conf.registrationConcurrency,
+    runningConcurrency: conf.runningConcurrency,
+    concurrencyLimit: conf.concurrencyLimit,
+    keyArguments: conf.keyArguments,
+    onDiffNonKeyArgsRaise: conf.onDiffNonKeyArgsRaise,
+    rerouteOnConcurrencyControl: conf.rerouteOnConcurrencyControl,
   });
-  settings(); // refuse unknown retry classes at definition
+  validateConcurrencySettings(taskId, settings()); // also refuses unknown retry classes
   const definition: TaskDefinition = { taskId, fn: fn as TaskDefinition["fn"], settings };
 
   const register = async (argsList: ReadonlyArray<A>): Promise<Invocation<R>[]> => {
     const records = buildInvocationRecords(app, definition, argsList);
-    await registerRecords(app, records, settings().parallelBatchSize);
-    return records.map((r) => new DistributedInvocation<R>(app, r.invocationId, r.taskId, r.callId));
+    const outcomes = await registerRecords(app, records, settings().parallelBatchSize);
+    return Promise.all(
+      records.map(async (record, index) => {
+        const reusedId = outcomes[index]?.reusedInvocationId ?? null;
+        if (reusedId === null) {
+          return new DistributedInvocation<R>(app, record.invocationId, record.taskId, record.callId);
+        }
+        return reusedInvocation<R>(app, record, reusedId, argsList[index] ?? [], settings().onDiffNonKeyArgsRaise);
+      }),
+    );
   };
 
   const call = (...args: A): PendingInvocation<R> => {
