@@ -1,5 +1,6 @@
 import type { Backend } from "../backends/contract/index.js";
 import { createBackend } from "../backends/create-backend.js";
+import { ClientDataCodec } from "../client-data/index.js";
 import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
 import { getExecutionContext } from "../context/execution-context.js";
 import type { EngineSettings, ErrorClass } from "../engine/app-core.js";
@@ -37,6 +38,7 @@ export class Tsnenc implements TaskHost {
   private lazyLogger: Logger | undefined;
   private lazySerializer: Serializer | undefined;
   private lazyFinality: FinalityWatcher | undefined;
+  private lazyClientData: ClientDataCodec | undefined;
   private appRunner: BaseRunner | undefined;
 
   constructor(config: TsnencConfig = {}, environment: TsnencEnvironment = {}) {
@@ -65,6 +67,21 @@ export class Tsnenc implements TaskHost {
   get serializer(): Serializer {
     this.lazySerializer ??= createSerializer(this.conf.serializer, this.serializableClasses);
     return this.lazySerializer;
+  }
+
+  get clientData(): ClientDataCodec {
+    this.lazyClientData ??= new ClientDataCodec({
+      serializer: this.serializer,
+      store: this.backend.clientDataStore,
+      settings: () => ({
+        minSizeToCache: this.conf.minSizeToCache,
+        maxSizeToCache: this.conf.maxSizeToCache,
+        localCacheSize: this.conf.localCacheSize,
+        disableClientDataStore: this.conf.disableClientDataStore,
+      }),
+      logger: this.logger,
+    });
+    return this.lazyClientData;
   }
 
   get finality(): FinalityWatcher {
@@ -164,6 +181,7 @@ export class Tsnenc implements TaskHost {
   registerSerializableClasses(...classes: RegistrableClass[]): this {
     this.serializableClasses.push(...classes);
     this.lazySerializer = undefined;
+    this.lazyClientData = undefined;
     return this;
   }
 
@@ -186,6 +204,7 @@ export class Tsnenc implements TaskHost {
   /** Deletes everything this app stored in its backend. */
   async purge(): Promise<void> {
     await this.backend.purge();
+    this.lazyClientData?.clearLocalCache();
   }
 
   /** Releases the backend's connections and the app's watchers. */
@@ -194,6 +213,7 @@ export class Tsnenc implements TaskHost {
     this.lazyFinality = undefined;
     await this.lazyBackend?.close();
     this.lazyBackend = undefined;
+    this.lazyClientData = undefined;
   }
 }
 

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { registerConfigCommands } from "./commands/config-show.js";
+import { registerRunnerCommands } from "./commands/runner-start.js";
 import { registerStatusCommands } from "./commands/status-render.js";
 
 function packageVersion(): string {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     .version(packageVersion(), "-V, --version", "print the tsnenc version")
     .option("-v, --verbose", "print stack traces of errors")
     .showSuggestionAfterError();
+  registerRunnerCommands(program);
+  registerConfigCommands(program);
   registerStatusCommands(program);
   return program;
 }

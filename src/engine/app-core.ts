@@ -1,4 +1,5 @@
 import type { Backend } from "../backends/contract/index.js";
+import type { ClientDataCodec } from "../client-data/index.js";
 import type { Logger } from "../logging/logger.js";
 import type { Serializer } from "../serializer/contract.js";
 import type { FinalityWatcher } from "./finality-watcher.js";
@@ -23,6 +24,8 @@ export interface AppCore {
   readonly appId: string;
   readonly backend: Backend;
   readonly serializer: Serializer;
+  /** Serializes values, keeping large ones once in the client data store. */
+  readonly clientData: ClientDataCodec;
   readonly logger: Logger;
   readonly finality: FinalityWatcher;
   readonly settings: EngineSettings;

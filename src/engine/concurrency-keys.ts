@@ -1,5 +1,5 @@
-import type { ConcurrencyControlMode } from "../config/index.js";
 import type { InvocationRecord } from "../backends/contract/records.js";
+import type { ConcurrencyControlMode } from "../config/index.js";
 import { InvalidTaskOptionsError, TaskError } from "../errors/errors.js";
 import { computeArgsId } from "../identity/args-id.js";
 import type { Serializer } from "../serializer/contract.js";
@@ -14,7 +14,10 @@ type ConcurrencyFields = Pick<
 export function validateConcurrencySettings(taskId: string, settings: TaskSettings): void {
   const usesKeys = settings.registrationConcurrency === "keys" || settings.runningConcurrency === "keys";
   if (usesKeys && settings.keyArguments.length === 0) {
-    throw new InvalidTaskOptionsError(taskId, "concurrency mode 'keys' needs keyArguments (property names or indices)");
+    throw new InvalidTaskOptionsError(
+      taskId,
+      "concurrency mode 'keys' needs keyArguments (property names or indices)",
+    );
   }
 }
 
@@ -40,7 +43,9 @@ export function concurrencyFields(
       case "arguments":
         return `${taskId}#args#${argsId}`;
       case "keys":
-        keyArgsId ??= computeArgsId(keyArgumentValues(taskId, settings.keyArguments, args, serialized, serializer));
+        keyArgsId ??= computeArgsId(
+          keyArgumentValues(taskId, settings.keyArguments, args, serialized, serializer),
+        );
         return `${taskId}#keys#${keyArgsId}`;
     }
   };

@@ -4,7 +4,6 @@ import { encodeError } from "../errors/error-codec.js";
 import { InvocationStatusError, SerializationError, TaskNotFoundError } from "../errors/errors.js";
 import { InvocationStatus } from "../status/statuses.js";
 import type { AppCore } from "./app-core.js";
-import { deserializeArguments } from "./register.js";
 import { isRetriable, retryDelayFor } from "./task-definition.js";
 
 const S = InvocationStatus;
@@ -43,7 +42,7 @@ export async function executeClaimed(
     }
     let args: unknown[];
     try {
-      args = deserializeArguments(app, record);
+      args = await app.clientData.deserializeArguments(record.taskId, record.args);
     } catch (error) {
       await fail(app, id, runner.runnerId, error);
       return;
@@ -66,7 +65,7 @@ export async function executeClaimed(
           invocationId: id,
           to: S.RETRY,
           runnerId: runner.runnerId,
-          error: encodeError(error, app.serializer),
+          error: await app.clientData.externalize(encodeError(error, app.serializer)),
           incrementRetries: true,
           requeue: { delayMs: retryDelayFor(settings, claimed.numRetries + 1) },
           now: Date.now(),
@@ -79,7 +78,7 @@ export async function executeClaimed(
     }
     let result: string;
     try {
-      result = app.serializer.serialize(value);
+      result = await app.clientData.serialize(value, { label: `task '${record.taskId}' result` });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       await fail(
@@ -111,7 +110,7 @@ async function fail(app: AppCore, id: string, runnerId: string, error: unknown):
     invocationId: id,
     to: S.FAILED,
     runnerId,
-    error: encodeError(error, app.serializer),
+    error: await app.clientData.externalize(encodeError(error, app.serializer)),
     now: Date.now(),
   });
   app.logger.debug(`invocation:${id} status:${S.FAILED}`, { error: describe(error) });

@@ -13,10 +13,10 @@ export async function readFinalResult<R>(app: AppCore, invocationId: string): Pr
   if (!status) throw new InvocationNotFoundError(invocationId);
   const outcome = await app.backend.stateBackend.getOutcome(invocationId);
   if (status.status === InvocationStatus.SUCCESS && outcome.result !== null) {
-    return app.serializer.deserialize(outcome.result) as R;
+    return (await app.clientData.deserialize(outcome.result)) as R;
   }
   if (status.status === InvocationStatus.FAILED && outcome.error !== null) {
-    throw decodeError(outcome.error, app.serializer, app.knownErrorClasses());
+    throw decodeError(await app.clientData.resolve(outcome.error), app.serializer, app.knownErrorClasses());
   }
   if (status.status === InvocationStatus.CONCURRENCY_CONTROLLED_FINAL) {
     throw new InvocationNoResultError(

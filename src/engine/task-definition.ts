@@ -16,6 +16,7 @@ export interface TaskSettings {
   readonly keyArguments: readonly string[];
   readonly onDiffNonKeyArgsRaise: boolean;
   readonly rerouteOnConcurrencyControl: boolean;
+  readonly disableCacheArgs: readonly string[];
 }
 
 /** A registered task as the engine sees it. */

@@ -1,7 +1,10 @@
 import type { InvocationRecord } from "../backends/contract/records.js";
 import type { AppCore } from "../engine/app-core.js";
 import { describeArgumentDiff } from "../engine/argument-diff.js";
-import { InvocationConcurrencyWithDifferentArgumentsError, InvocationNotFoundError } from "../errors/errors.js";
+import {
+  InvocationConcurrencyWithDifferentArgumentsError,
+  InvocationNotFoundError,
+} from "../errors/errors.js";
 import { DistributedInvocation } from "./distributed-invocation.js";
 
 /**

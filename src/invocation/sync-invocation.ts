@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { AppCore } from "../engine/app-core.js";
-import { deserializeArguments, serializeArguments } from "../engine/register.js";
 import { isRetriable, retryDelayFor, type TaskDefinition } from "../engine/task-definition.js";
 import { callIdOf, computeArgsId } from "../identity/args-id.js";
 import { InvocationStatus } from "../status/statuses.js";
@@ -39,17 +38,9 @@ export class SyncInvocation<R> implements Invocation<R> {
     task: TaskDefinition,
     args: readonly unknown[],
   ): Promise<SyncInvocation<R>> {
-    const serialized = serializeArguments(app, task.taskId, args);
-    const roundTripped = deserializeArguments(app, {
-      invocationId: "",
-      taskId: task.taskId,
-      callId: "",
-      argsId: "",
-      args: serialized,
-      parentInvocationId: null,
-      workflowId: "",
-      createdAt: 0,
-    });
+    // Dev mode stores nothing: every value stays inline, but goes through the serializer.
+    const serialized = await app.clientData.serializeArguments(task.taskId, args, ["*"]);
+    const roundTripped = await app.clientData.deserializeArguments(task.taskId, serialized);
     const callId = callIdOf(task.taskId, computeArgsId(serialized));
     return new SyncInvocation<R>(app, task, roundTripped, randomUUID(), callId);
   }

@@ -130,7 +130,9 @@ export class AsyncRunner extends BaseRunner {
 
   protected override shutdownDetails(): string[] {
     const paused = [...this.held.entries()].filter(([, h]) => !h.holdsSlot).map(([id]) => id);
-    return [`invocations (${this.held.size}) held, ${paused.length} waiting: ${paused.join(", ")}`];
+    const lines = [`invocations held: ${this.held.size} (${this.held.size - paused.length} running, ${paused.length} waiting)`];
+    if (paused.length > 0) lines.push(`waiting: ${paused.join(", ")}`);
+    return lines;
   }
 
   private lastLeaseRenewal = 0;

@@ -2,12 +2,12 @@ import type { TaskConfig } from "../config/index.js";
 import type { AppCore, ErrorClass } from "../engine/app-core.js";
 import { validateConcurrencySettings } from "../engine/concurrency-keys.js";
 import { buildInvocationRecords, registerRecords } from "../engine/register.js";
-import { reusedInvocation } from "../invocation/reused-invocation.js";
 import type { TaskDefinition, TaskSettings } from "../engine/task-definition.js";
 import { ConfigError } from "../errors/errors.js";
 import { DistributedInvocation } from "../invocation/distributed-invocation.js";
 import { DistributedInvocationGroup, type InvocationGroup } from "../invocation/group.js";
 import { type Invocation, PendingInvocation } from "../invocation/invocation.js";
+import { reusedInvocation } from "../invocation/reused-invocation.js";
 import { SyncInvocation, SyncInvocationGroup } from "../invocation/sync-invocation.js";
 import type { Logger } from "../logging/logger.js";
 import type { TaskOptions } from "./task-options.js";
@@ -52,12 +52,13 @@ export function createTask<A extends unknown[], R>(
     keyArguments: conf.keyArguments,
     onDiffNonKeyArgsRaise: conf.onDiffNonKeyArgsRaise,
     rerouteOnConcurrencyControl: conf.rerouteOnConcurrencyControl,
+    disableCacheArgs: conf.disableCacheArgs,
   });
   validateConcurrencySettings(taskId, settings()); // also refuses unknown retry classes
   const definition: TaskDefinition = { taskId, fn: fn as TaskDefinition["fn"], settings };
 
   const register = async (argsList: ReadonlyArray<A>): Promise<Invocation<R>[]> => {
-    const records = buildInvocationRecords(app, definition, argsList);
+    const records = await buildInvocationRecords(app, definition, argsList);
     const outcomes = await registerRecords(app, records, settings().parallelBatchSize);
     return Promise.all(
       records.map(async (record, index) => {
@@ -65,7 +66,13 @@ export function createTask<A extends unknown[], R>(
         if (reusedId === null) {
           return new DistributedInvocation<R>(app, record.invocationId, record.taskId, record.callId);
         }
-        return reusedInvocation<R>(app, record, reusedId, argsList[index] ?? [], settings().onDiffNonKeyArgsRaise);
+        return reusedInvocation<R>(
+          app,
+          record,
+          reusedId,
+          argsList[index] ?? [],
+          settings().onDiffNonKeyArgsRaise,
+        );
       }),
     );
   };

@@ -12,7 +12,8 @@ export class MemoryConcurrency {
   }
 
   indexRegistration(record: InvocationRecord): void {
-    if (record.registrationKey) addTo(this.store.registrationIndex, record.registrationKey, record.invocationId);
+    if (record.registrationKey)
+      addTo(this.store.registrationIndex, record.registrationKey, record.invocationId);
   }
 
   /** Takes a slot of the record's running key; false when none is free. */

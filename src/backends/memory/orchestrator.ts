@@ -55,7 +55,9 @@ export class MemoryOrchestrator implements OrchestratorStore {
     };
     let stored = 0;
     for (const inv of invocations) {
-      const reused = inv.registrationKey ? this.concurrency.findWaiting(inv.registrationKey, isWaiting) : undefined;
+      const reused = inv.registrationKey
+        ? this.concurrency.findWaiting(inv.registrationKey, isWaiting)
+        : undefined;
       outcomes.push({ invocationId: inv.invocationId, reusedInvocationId: reused ?? null });
       if (reused !== undefined) continue;
       stored++;
@@ -262,7 +264,11 @@ export class MemoryOrchestrator implements OrchestratorStore {
   private block(record: InvocationRecord, status: StatusRecord, runnerId: string, now: number): void {
     const id = record.invocationId;
     if (record.rerouteOnConcurrencyControl === false) {
-      this.write(id, computeTransition(id, status, InvocationStatus.CONCURRENCY_CONTROLLED_FINAL, runnerId, now), runnerId);
+      this.write(
+        id,
+        computeTransition(id, status, InvocationStatus.CONCURRENCY_CONTROLLED_FINAL, runnerId, now),
+        runnerId,
+      );
       this.finish(id);
       return;
     }

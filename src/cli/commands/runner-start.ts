@@ -1,0 +1,126 @@
+import type { Command } from "commander";
+import type { Tsnenc } from "../../app/tsnenc.js";
+import type { RunnerName } from "../../config/fields.js";
+import type { BaseRunner } from "../../runners/base-runner.js";
+import { createRunner } from "../../runners/create-runner.js";
+import { loadApp } from "../load-app.js";
+import { CliError, runAction } from "../run-action.js";
+
+export interface RunnerStartOptions {
+  /** `FILE[#EXPORT]`; discovered in the working directory when absent. */
+  app?: string;
+  /** Runner class name, overriding config `runner`. */
+  runner?: string;
+}
+
+export interface RunnerStartIo {
+  cwd: string;
+  stderr(text: string): void;
+  /** Ends the process (the app's module may hold handles open after the runner stopped). */
+  exit(code: number): void;
+}
+
+function processIo(): RunnerStartIo {
+  return {
+    cwd: process.cwd(),
+    stderr: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  };
+}
+
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** DummyRunner and its subclasses (ExternalRunner), by class name: the app may come from another copy of tsnenc. */
+function isDummyRunner(runner: BaseRunner): boolean {
+  for (let proto: unknown = Object.getPrototypeOf(runner); proto; proto = Object.getPrototypeOf(proto)) {
+    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
+    if (typeof ctor === "function" && ctor.name === "DummyRunner") return true;
+  }
+  return false;
+}
+
+/** The app's runner, of the class `name` (default: config `runner`); refuses runners that cannot execute. */
+export function selectRunner(app: Tsnenc, name?: string): BaseRunner {
+  let runner: BaseRunner;
+  try {
+    if (name !== undefined) app.conf.runner = name as RunnerName;
+    runner = app.runner;
+    // A runner created before the override (the module used app.runner) is of the old class.
+    if (runner.runnerClass !== app.conf.runner) {
+      runner = createRunner(app, app.conf.runner);
+      app.runner = runner;
+    }
+  } catch (error) {
+    throw new CliError(message(error));
+  }
+  if (isDummyRunner(runner)) {
+    throw new CliError(
+      `${runner.runnerClass} cannot execute tasks; start a runner such as AsyncRunner ` +
+        "(--runner AsyncRunner, or config 'runner' / TSNENC__RUNNER)",
+    );
+  }
+  return runner;
+}
+
+/**
+ * `tsnenc runner start`: runs the app's runner until SIGINT/SIGTERM, then closes the app and
+ * exits 0. A second signal while stopping exits at once (130 / 143).
+ */
+export async function runnerStart(
+  options: RunnerStartOptions,
+  io: RunnerStartIo = processIo(),
+): Promise<void> {
+  const { app } = await loadApp({ app: options.app, cwd: io.cwd });
+  const runner = selectRunner(app, options.runner);
+  let slots: number;
+  try {
+    slots = runner.maxParallelSlots;
+  } catch (error) {
+    throw new CliError(message(error));
+  }
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopSignal !== undefined) {
+      io.stderr(`Received ${signal} while stopping; exiting now\n`);
+      io.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
+      return;
+    }
+    stopSignal = signal;
+    io.stderr(`Received ${signal}; stopping ${runner.runnerClass} ${runner.runnerId}\n`);
+    // The runner stops itself on SIGINT/SIGTERM by default; this covers one built without handlers.
+    runner.stopRunnerLoop(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    io.stderr(`Starting ${runner.runnerClass} ${runner.runnerId} for app ${app.appId} (${slots} slots)\n`);
+    try {
+      await runner.run();
+    } finally {
+      await app.close();
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  io.stderr(`Stopped ${runner.runnerClass} ${runner.runnerId}${stopSignal ? ` on ${stopSignal}` : ""}\n`);
+  io.exit(0);
+}
+
+export function registerRunnerCommands(program: Command): void {
+  const runner = program.command("runner").description("run the workers of an app");
+  runner
+    .command("start")
+    .description("run the app's runner until SIGINT/SIGTERM")
+    .option("--app <file>", "app module (.ts/.mts/.js/.mjs, optionally FILE#EXPORT); default: discovered")
+    .option("--runner <name>", "runner class, overriding config 'runner' (e.g. AsyncRunner)")
+    .action(
+      runAction(async (opts: { app?: string; runner?: string }) => {
+        await runnerStart({ app: opts.app, runner: opts.runner });
+      }),
+    );
+}

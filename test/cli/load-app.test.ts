@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { Tsnenc } from "../../src/app/tsnenc.js";
+import { formatSource, formatValue } from "../../src/cli/commands/config-show.js";
+import { appsInModule, isDiscoveryCandidate, isTsnencApp } from "../../src/cli/load-app.js";
+
+describe("isTsnencApp", () => {
+  it("accepts instances of this copy and look-alikes of another copy of the package", () => {
+    expect(isTsnencApp(new Tsnenc({ appId: "a" }))).toBe(true);
+    class Tsnenc2 {
+      appId = "x";
+      conf = {};
+      task(): void {}
+    }
+    Object.defineProperty(Tsnenc2, "name", { value: "Tsnenc" });
+    expect(isTsnencApp(new Tsnenc2())).toBe(true);
+    class Sub extends Tsnenc2 {}
+    expect(isTsnencApp(new Sub())).toBe(true);
+  });
+
+  it("refuses other values", () => {
+    expect(isTsnencApp({ appId: "x", conf: {}, task: () => {} })).toBe(false);
+    expect(isTsnencApp(null)).toBe(false);
+    expect(isTsnencApp(Tsnenc)).toBe(false);
+  });
+});
+
+describe("appsInModule", () => {
+  it("counts an instance exported twice once, under its named export", () => {
+    const app = new Tsnenc({ appId: "a" });
+    expect(appsInModule({ default: app, app, other: 1 })).toEqual([{ exportName: "app", app }]);
+  });
+
+  it("finds apps in a plain default object (module.exports = { app })", () => {
+    const app = new Tsnenc({ appId: "a" });
+    expect(appsInModule({ default: { app } })).toEqual([{ exportName: "default.app", app }]);
+  });
+
+  it("lists distinct apps", () => {
+    const a = new Tsnenc({ appId: "a" });
+    const b = new Tsnenc({ appId: "b" });
+    expect(appsInModule({ a, b }).map((x) => x.exportName)).toEqual(["a", "b"]);
+  });
+});
+
+describe("isDiscoveryCandidate", () => {
+  it.each([
+    ["app.ts", true],
+    ["tasks.mts", true],
+    ["worker.js", true],
+    ["worker.mjs", true],
+    ["_private.ts", false],
+    [".hidden.ts", false],
+    ["types.d.ts", false],
+    ["app.test.ts", false],
+    ["app.spec.mjs", false],
+    ["tsnenc.config.ts", false],
+    ["vitest.workspace.ts", false],
+    ["eslint.mjs", false],
+    ["app.cjs", false],
+    ["README.md", false],
+  ])("%s -> %s", (name, expected) => {
+    expect(isDiscoveryCandidate(name)).toBe(expected);
+  });
+});
+
+describe("config show formatting", () => {
+  it("formats sources", () => {
+    expect(formatSource({ tier: "default" }, "/p")).toBe("default");
+    expect(formatSource({ tier: "code", detail: "app options" }, "/p")).toBe("code");
+    expect(formatSource({ tier: "file", detail: "/p/tsnenc.config.json" }, "/p")).toBe(
+      "file:tsnenc.config.json",
+    );
+    expect(formatSource({ tier: "env-file", detail: "/etc/t.yaml" }, "/p")).toBe("env-file:/etc/t.yaml");
+    expect(formatSource({ tier: "env", detail: "TSNENC__APP_ID" }, "/p")).toBe("env:TSNENC__APP_ID");
+    expect(formatSource({ tier: "runtime", detail: "app conf" }, "/p")).toBe("runtime");
+  });
+
+  it("formats values as JSON, classes by name", () => {
+    expect(formatValue("x")).toBe('"x"');
+    expect(formatValue([TypeError, "RangeError"])).toBe('["TypeError","RangeError"]');
+  });
+});
