@@ -14,6 +14,7 @@ import { createRunner } from "../runners/create-runner.js";
 import { externalRunnerContext } from "../runners/runner-context.js";
 import type { Serializer } from "../serializer/contract.js";
 import { createSerializer, type RegistrableClass } from "../serializer/index.js";
+import { type DirectTaskOptions, directCaller, splitDirectTaskOptions } from "../task/direct-task.js";
 import { createTask, type Task, type TaskHost } from "../task/task.js";
 import type { TaskOptions } from "../task/task-options.js";
 
@@ -157,14 +158,33 @@ export class Tsnenc implements TaskHost {
     return created.task;
   }
 
-  /** A plain async function with `fn`'s signature that routes the call and returns its result. */
+  /**
+   * A plain async function with `fn`'s signature that routes the call and returns its result.
+   * With `parallelFunc` and `aggregateFunc`, one call is split into many invocations whose
+   * results are aggregated.
+   */
   directTask<A extends unknown[], R>(
     id: string,
     fn: (...args: A) => R | Promise<R>,
-    options: TaskOptions = {},
-  ): (...args: A) => Promise<Awaited<R>> {
-    const task = this.task(id, fn, options);
-    return (...args: A) => task(...args).result();
+    options?: TaskOptions,
+  ): (...args: A) => Promise<Awaited<R>>;
+  directTask<A extends unknown[], R, T>(
+    id: string,
+    fn: (...args: A) => R | Promise<R>,
+    options: DirectTaskOptions<A, Awaited<R>, T> & {
+      aggregateFunc: (results: Awaited<R>[]) => T | Promise<T>;
+    },
+  ): (...args: A) => Promise<Awaited<T>>;
+  directTask<A extends unknown[], R, T>(
+    id: string,
+    fn: (...args: A) => R | Promise<R>,
+    options: DirectTaskOptions<A, Awaited<R>, T> = {},
+  ): (...args: A) => Promise<Awaited<R> | Awaited<T>> {
+    const { taskOptions, parallelFunc, aggregateFunc } = splitDirectTaskOptions(id, options);
+    const task = this.task(id, fn, taskOptions);
+    return directCaller(task, parallelFunc, aggregateFunc) as (
+      ...args: A
+    ) => Promise<Awaited<R> | Awaited<T>>;
   }
 
   getTask(id: string): Task<never[], unknown> | undefined {

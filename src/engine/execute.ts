@@ -4,6 +4,7 @@ import { encodeError } from "../errors/error-codec.js";
 import { InvocationStatusError, SerializationError, TaskNotFoundError } from "../errors/errors.js";
 import { InvocationStatus } from "../status/statuses.js";
 import type { AppCore } from "./app-core.js";
+import { decodeCallArguments } from "./register.js";
 import { isRetriable, retryDelayFor } from "./task-definition.js";
 
 const S = InvocationStatus;
@@ -42,7 +43,7 @@ export async function executeClaimed(
     }
     let args: unknown[];
     try {
-      args = await app.clientData.deserializeArguments(record.taskId, record.args);
+      args = await decodeCallArguments(app, record);
     } catch (error) {
       await fail(app, id, runner.runnerId, error);
       return;

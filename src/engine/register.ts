@@ -1,16 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { InvocationRecord, RegisterOutcome } from "../backends/contract/records.js";
 import { getExecutionContext } from "../context/execution-context.js";
+import { SerializationError } from "../errors/errors.js";
 import { callIdOf, computeArgsId } from "../identity/args-id.js";
 import type { AppCore } from "./app-core.js";
 import { concurrencyFields } from "./concurrency-keys.js";
 import type { TaskDefinition } from "./task-definition.js";
 
-/** Builds the records of new invocations of `task`, with parent and workflow from the current context. */
+/** The stored argument key of `parallelize`'s `commonArgs`, merged under the single object argument. */
+export const COMMON_ARGS_KEY = "common";
+
+/**
+ * Builds the records of new invocations of `task`, with parent and workflow from the current
+ * context. With `commonArgs`, each entry of `argsList` is `[partialObject]`: the call's single
+ * argument is `{ ...commonArgs, ...partialObject }`, and `commonArgs` is serialized once (and
+ * kept once in the client data store when large); each record carries its reference.
+ */
 export async function buildInvocationRecords(
   app: AppCore,
   task: TaskDefinition,
   argsList: readonly (readonly unknown[])[],
+  commonArgs?: Readonly<Record<string, unknown>>,
 ): Promise<InvocationRecord[]> {
   const context = getExecutionContext(app.appId);
   const parentInvocationId = context?.invocationId ?? null;
@@ -20,8 +30,14 @@ export async function buildInvocationRecords(
   const serializedList = await Promise.all(
     argsList.map((args) => app.clientData.serializeArguments(task.taskId, args, settings.disableCacheArgs)),
   );
-  return argsList.map((args, index) => {
+  const common = commonArgs === undefined ? undefined : await serializeCommon(app, task, commonArgs);
+  return argsList.map((itemArgs, index) => {
     const serialized = serializedList[index] ?? {};
+    let args = itemArgs;
+    if (common !== undefined && commonArgs !== undefined) {
+      serialized[COMMON_ARGS_KEY] = common;
+      args = [{ ...commonArgs, ...(itemArgs[0] as Record<string, unknown>) }];
+    }
     const argsId = computeArgsId(serialized);
     const invocationId = randomUUID();
     return {
@@ -60,4 +76,40 @@ export async function registerRecords(
     }
   }
   return outcomes;
+}
+
+async function serializeCommon(
+  app: AppCore,
+  task: TaskDefinition,
+  commonArgs: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  const disable = task.settings().disableCacheArgs;
+  try {
+    return await app.clientData.serialize(commonArgs, {
+      disableCache: disable.includes("*") || disable.includes(COMMON_ARGS_KEY),
+      label: `task '${task.taskId}' commonArgs`,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SerializationError(`task '${task.taskId}': commonArgs cannot be serialized: ${reason}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The arguments a runner calls the task with: deserialized, with `commonArgs` merged back. */
+export async function decodeCallArguments(app: AppCore, record: InvocationRecord): Promise<unknown[]> {
+  const { [COMMON_ARGS_KEY]: common, ...own } = record.args;
+  const args = await app.clientData.deserializeArguments(record.taskId, own);
+  if (common === undefined) return args;
+  let shared: unknown;
+  try {
+    shared = await app.clientData.deserialize(common);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SerializationError(`task '${record.taskId}': commonArgs cannot be deserialized: ${reason}`, {
+      cause: error,
+    });
+  }
+  return [{ ...(shared as Record<string, unknown>), ...(args[0] as Record<string, unknown>) }];
 }

@@ -3,7 +3,7 @@ import type { AppCore, ErrorClass } from "../engine/app-core.js";
 import { validateConcurrencySettings } from "../engine/concurrency-keys.js";
 import { buildInvocationRecords, registerRecords } from "../engine/register.js";
 import type { TaskDefinition, TaskSettings } from "../engine/task-definition.js";
-import { ConfigError } from "../errors/errors.js";
+import { ConfigError, TaskParallelProcessingError } from "../errors/errors.js";
 import { DistributedInvocation } from "../invocation/distributed-invocation.js";
 import { DistributedInvocationGroup, type InvocationGroup } from "../invocation/group.js";
 import { type Invocation, PendingInvocation } from "../invocation/invocation.js";
@@ -21,9 +21,21 @@ export interface Task<A extends unknown[], R> {
   readonly conf: TaskConfig;
   readonly logger: Logger;
   readonly fn: (...args: A) => R | Promise<R>;
-  /** Registers one invocation per argument list, in batches of `parallelBatchSize`. */
+  /**
+   * Registers one invocation per argument list, in batches of `parallelBatchSize` (one backend
+   * call per batch). With `commonArgs` (tasks whose single argument is an object), each entry
+   * is `[partialObject]` and the call's argument is `{ ...commonArgs, ...partialObject }`;
+   * `commonArgs` is serialized once and, when large, stored once in the client data store.
+   */
   parallelize(argsList: ReadonlyArray<A>): Promise<InvocationGroup<R>>;
+  parallelize(
+    argsList: ReadonlyArray<[Partial<SingleObject<A>>]>,
+    options: { commonArgs: Partial<SingleObject<A>> },
+  ): Promise<InvocationGroup<R>>;
 }
+
+/** The type of a task's single object argument (never for other signatures). */
+export type SingleObject<A extends unknown[]> = A extends [infer O] ? (O extends object ? O : never) : never;
 
 /** What a task needs of its app beyond the engine core. */
 export interface TaskHost extends AppCore {
@@ -57,8 +69,11 @@ export function createTask<A extends unknown[], R>(
   validateConcurrencySettings(taskId, settings()); // also refuses unknown retry classes
   const definition: TaskDefinition = { taskId, fn: fn as TaskDefinition["fn"], settings };
 
-  const register = async (argsList: ReadonlyArray<A>): Promise<Invocation<R>[]> => {
-    const records = await buildInvocationRecords(app, definition, argsList);
+  const register = async (
+    argsList: ReadonlyArray<readonly unknown[]>,
+    commonArgs?: Readonly<Record<string, unknown>>,
+  ): Promise<Invocation<R>[]> => {
+    const records = await buildInvocationRecords(app, definition, argsList, commonArgs);
     const outcomes = await registerRecords(app, records, settings().parallelBatchSize);
     return Promise.all(
       records.map(async (record, index) => {
@@ -88,14 +103,22 @@ export function createTask<A extends unknown[], R>(
     );
   };
 
-  const parallelize = async (argsList: ReadonlyArray<A>): Promise<InvocationGroup<R>> => {
+  const parallelize = async (
+    argsList: ReadonlyArray<readonly unknown[]>,
+    options?: { commonArgs?: unknown },
+  ): Promise<InvocationGroup<R>> => {
+    const commonArgs =
+      options?.commonArgs === undefined ? undefined : checkCommonArgs(taskId, argsList, options.commonArgs);
     if (app.devMode) {
+      const merged = commonArgs
+        ? argsList.map((args) => [{ ...commonArgs, ...(args[0] as object) }])
+        : argsList;
       const invocations = await Promise.all(
-        argsList.map((args) => SyncInvocation.start<R>(app, definition, args)),
+        merged.map((args) => SyncInvocation.start<R>(app, definition, args)),
       );
       return new SyncInvocationGroup(invocations);
     }
-    return new DistributedInvocationGroup(app, await register(argsList));
+    return new DistributedInvocationGroup(app, await register(argsList, commonArgs));
   };
 
   const task = Object.assign(call, {
@@ -106,7 +129,35 @@ export function createTask<A extends unknown[], R>(
     fn,
     parallelize,
   });
-  return { task, definition };
+  return { task: task as Task<A, R>, definition };
+}
+
+function checkCommonArgs(
+  taskId: string,
+  argsList: ReadonlyArray<readonly unknown[]>,
+  commonArgs: unknown,
+): Record<string, unknown> {
+  if (!isPlainObject(commonArgs)) {
+    throw new TaskParallelProcessingError(
+      taskId,
+      "commonArgs must be a plain object (merged into the single object argument)",
+    );
+  }
+  for (const [index, args] of argsList.entries()) {
+    if (!Array.isArray(args) || args.length !== 1 || !isPlainObject(args[0])) {
+      throw new TaskParallelProcessingError(
+        taskId,
+        `with commonArgs every entry must be [object]; entry ${index} is not`,
+      );
+    }
+  }
+  return commonArgs;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function resolveRetryClass(app: TaskHost, taskId: string, ref: string | ErrorClass): ErrorClass {
