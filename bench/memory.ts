@@ -43,6 +43,8 @@ export async function memorySuite(): Promise<void> {
     });
     await app.close();
   }
+  await parallelizeBench(false);
+  await parallelizeBench(true);
   {
     const app = newApp();
     const fib = app.task("fib", async (n: number): Promise<number> => {
@@ -56,4 +58,29 @@ export async function memorySuite(): Promise<void> {
     report({ suite: "memory", bench: "fib15", concurrency, value, invocations: 1973, ms: round(elapsed) });
     await app.close();
   }
+}
+
+/** parallelize of 10,000 no-op calls: registration then drain, without and with a 100 kB commonArgs. */
+async function parallelizeBench(withCommonArgs: boolean): Promise<void> {
+  const calls = 10_000;
+  const app = newApp();
+  const noop = app.task("noop", async (_job: { index: number; blob?: string }) => null);
+  const argsList = Array.from({ length: calls }, (_, index) => [{ index }] as [{ index: number }]);
+  const t0 = performance.now();
+  const group = withCommonArgs
+    ? await noop.parallelize(argsList, { commonArgs: { blob: "z".repeat(100 * 1024) } })
+    : await noop.parallelize(argsList);
+  const registered = performance.now();
+  await withRunner(app, 50, () => group.all());
+  const drained = performance.now();
+  report({
+    suite: "memory",
+    bench: withCommonArgs ? "parallelize_10k_common_100kB" : "parallelize_10k",
+    calls,
+    register_ms: round(registered - t0),
+    drain_ms: round(drained - registered),
+    register_per_s: Math.round(calls / ((registered - t0) / 1000)),
+    drain_per_s: Math.round(calls / ((drained - registered) / 1000)),
+  });
+  await app.close();
 }
