@@ -59,6 +59,7 @@ export interface AppScopeValues {
   localCacheSize: number;
   disableClientDataStore: boolean;
   triggerTaskModules: readonly string[];
+  globalServiceIntervalMs: number;
 }
 
 /** Fields settable per task; at app level they are the defaults of every task. */
@@ -167,6 +168,11 @@ const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } 
   devModeForceSyncTasks: bool(false, "run tasks inline in the caller, no runner needed"),
   serializer: oneOf(SERIALIZERS, "json", "argument and result serializer (json = tagged JSON)"),
   finalInvocationRetentionMs: int(SEVEN_DAYS_MS, 0, "how long finished invocations are kept; 0 = forever"),
+  globalServiceIntervalMs: int(
+    5_000,
+    1,
+    "how often one runner (under a lease) recovers dead runners' work and deletes expired invocations",
+  ),
   minSizeToCache: int(1024, 0, "serialized values at least this long go to the client data store"),
   maxSizeToCache: int(0, 0, "serialized values longer than this are not cached; 0 = no max"),
   localCacheSize: int(1024, 0, "entries of the in-process client data cache"),

@@ -14,6 +14,9 @@ export interface EngineSettings {
   readonly runnerIdlePollMs: number;
   readonly resultWaitSafetyPollMs: number;
   readonly maxConcurrency: number;
+  readonly runnerConsideredDeadAfterMs: number;
+  readonly finalInvocationRetentionMs: number;
+  readonly globalServiceIntervalMs: number;
 }
 
 /**

@@ -114,28 +114,24 @@ export class AsyncRunner extends BaseRunner {
     await super.onStop();
   }
 
-  protected override async checkAtomicServices(): Promise<void> {
-    const before = Date.now();
-    await super.checkAtomicServices();
-    if (this.held.size > 0 && before - this.lastLeaseRenewal >= this.app.settings.runnerHeartbeatIntervalMs) {
-      this.lastLeaseRenewal = before;
-      await this.app.backend.orchestrator.renewLeases(
-        this.runnerId,
-        [...this.held.keys()],
-        this.app.settings.invocationLeaseMs,
-        before,
-      );
-    }
+  protected override async onHeartbeat(): Promise<void> {
+    if (this.held.size === 0) return;
+    await this.app.backend.orchestrator.renewLeases(
+      this.runnerId,
+      [...this.held.keys()],
+      this.app.settings.invocationLeaseMs,
+      Date.now(),
+    );
   }
 
   protected override shutdownDetails(): string[] {
     const paused = [...this.held.entries()].filter(([, h]) => !h.holdsSlot).map(([id]) => id);
-    const lines = [`invocations held: ${this.held.size} (${this.held.size - paused.length} running, ${paused.length} waiting)`];
+    const lines = [
+      `invocations held: ${this.held.size} (${this.held.size - paused.length} running, ${paused.length} waiting)`,
+    ];
     if (paused.length > 0) lines.push(`waiting: ${paused.join(", ")}`);
     return lines;
   }
-
-  private lastLeaseRenewal = 0;
 
   private launch(claimed: ClaimedInvocation): void {
     const id = claimed.record.invocationId;
@@ -188,10 +184,11 @@ export class AsyncRunner extends BaseRunner {
 
   private async waitForWorkOrSlot(claimsPossible: boolean): Promise<void> {
     const stop = new AbortController();
+    // Never sleep past the next round of global services.
+    const waitMs = Math.min(this.app.settings.runnerIdlePollMs, this.msUntilServicesDue());
     const waits: Promise<void>[] = [this.wakeup.wait()];
-    if (claimsPossible)
-      waits.push(this.app.backend.broker.waitForWork(this.app.settings.runnerIdlePollMs, stop.signal));
-    else waits.push(delay(this.app.settings.runnerIdlePollMs, stop.signal));
+    if (claimsPossible) waits.push(this.app.backend.broker.waitForWork(waitMs, stop.signal));
+    else waits.push(delay(waitMs, stop.signal));
     await Promise.race(waits);
     stop.abort();
     this.wakeup.cancel();

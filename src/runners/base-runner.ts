@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getExecutionContext, type RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
+import { runMaintenance } from "../engine/maintenance.js";
 import { InvocationStatusError } from "../errors/errors.js";
 import type { Logger } from "../logging/logger.js";
 import { isFinalStatus } from "../status/status-table.js";
@@ -27,7 +28,8 @@ export abstract class BaseRunner implements RunnerHandle {
   protected readonly app: AppCore;
   protected running = false;
   private started = false;
-  private lastHeartbeatAt = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private lastServicesAt = 0;
   private stopped: Promise<void> = Promise.resolve();
   private resolveStopped: () => void = () => {};
   private readonly handleSignals: boolean;
@@ -95,6 +97,8 @@ export abstract class BaseRunner implements RunnerHandle {
       throw error;
     } finally {
       this.running = false;
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
       try {
         await this.onStop();
       } finally {
@@ -152,6 +156,12 @@ export abstract class BaseRunner implements RunnerHandle {
       this.runnerId,
       runnerContextToJson(this.runnerContext),
     );
+    await this.heartbeat();
+    this.heartbeatTimer = setInterval(
+      () => void this.heartbeat(),
+      this.app.settings.runnerHeartbeatIntervalMs,
+    );
+    this.heartbeatTimer.unref();
     await this.initTriggerTasksModules();
     this.logger.info(`runner:${this.runnerId} ${this.runnerClass} started`, { slots: this.maxParallelSlots });
   }
@@ -165,18 +175,44 @@ export abstract class BaseRunner implements RunnerHandle {
   protected onStopRunnerLoop(): void {}
 
   /**
-   * Global services that must run on one runner at a time (recovery, triggers) and this
-   * runner's heartbeat, at most once per heartbeat interval.
+   * The global services that run on one runner at a time, under a lease in the backend:
+   * recovery of gone runners' work and retention, at most once per `globalServiceIntervalMs`.
+   * A failing service is logged; it never stops the runner.
    */
   protected async checkAtomicServices(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastHeartbeatAt < this.app.settings.runnerHeartbeatIntervalMs) return;
-    this.lastHeartbeatAt = now;
-    await this.app.backend.orchestrator.heartbeat(
-      [{ runnerId: this.runnerId, context: runnerContextToJson(this.runnerContext) }],
-      now,
-    );
+    if (now - this.lastServicesAt < this.app.settings.globalServiceIntervalMs) return;
+    this.lastServicesAt = now;
+    try {
+      await runMaintenance(this.app, this.runnerId, now);
+    } catch (error) {
+      this.logger.error(`runner:${this.runnerId} maintenance failed: ${String(error)}`, { error });
+    }
   }
+
+  /** How long the loop may wait idle before the global services are due again. */
+  protected msUntilServicesDue(): number {
+    return Math.max(0, this.lastServicesAt + this.app.settings.globalServiceIntervalMs - Date.now());
+  }
+
+  /**
+   * Runs on a timer of its own (every `runnerHeartbeatIntervalMs`, whatever the loop waits
+   * on): this runner's heartbeat, then `onHeartbeat()`. Failures are logged.
+   */
+  private async heartbeat(): Promise<void> {
+    try {
+      await this.app.backend.orchestrator.heartbeat(
+        [{ runnerId: this.runnerId, context: runnerContextToJson(this.runnerContext) }],
+        Date.now(),
+      );
+      await this.onHeartbeat();
+    } catch (error) {
+      this.logger.error(`runner:${this.runnerId} heartbeat failed: ${String(error)}`, { error });
+    }
+  }
+
+  /** Work to do with each heartbeat (renewing leases of held invocations, for instance). */
+  protected async onHeartbeat(): Promise<void> {}
 
   /** Stores a new worker's context and its first heartbeat. */
   protected async registerNewChildRunnerContext(context: RunnerContext): Promise<void> {

@@ -5,6 +5,7 @@ import type { BackendFactory } from "./fixtures.js";
 import { describeIsolation } from "./isolation.js";
 import { describeOrchestratorClaim } from "./orchestrator-claim.js";
 import { describeOrchestratorConcurrency } from "./orchestrator-concurrency.js";
+import { describeOrchestratorMaintenance } from "./orchestrator-maintenance.js";
 import { describeOrchestratorQueries } from "./orchestrator-queries.js";
 import { describeOrchestratorRegister } from "./orchestrator-register.js";
 import { describeOrchestratorTransition } from "./orchestrator-transition.js";
@@ -30,6 +31,7 @@ export function describeBackendConformance(name: string, factory: BackendFactory
     describeOrchestratorTransitionGuards(factory);
     describeOrchestratorWaitsAndRunners(factory);
     describeOrchestratorConcurrency(factory);
+    describeOrchestratorMaintenance(factory);
     describeStateBackend(factory);
     describeClientDataStore(factory);
     describeBroker(factory);

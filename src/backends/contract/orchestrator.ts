@@ -3,6 +3,7 @@ import type {
   ClaimedInvocation,
   InvocationRecord,
   InvocationSummary,
+  OrphanedInvocation,
   RegisterOutcome,
   RunnerHeartbeat,
 } from "./records.js";
@@ -117,6 +118,27 @@ export interface OrchestratorStore {
 
   /** Runners whose last heartbeat is at or after `since`, oldest first. */
   activeRunners(since: number): Promise<RunnerHeartbeat[]>;
+
+  /**
+   * Invocations whose owner is gone: in an owned status (PENDING, RUNNING, PAUSED, RESUMED)
+   * with an owner that has no heartbeat at or after `aliveSince` (unknown owners count as
+   * gone), or PENDING with a lease that expired before `now`. At most `limit`, oldest change
+   * first. The core recovers them with compare-and-set transitions.
+   */
+  findOrphans(request: { aliveSince: number; now: number; limit: number }): Promise<OrphanedInvocation[]>;
+
+  /**
+   * Takes or renews the lease of a global service (recovery, retention, triggers) so that one
+   * runner at a time runs it: true when `runnerId` now holds it until `now + ttlMs` (it was
+   * free, expired, or already held by `runnerId`). Atomic.
+   */
+  acquireServiceLease(request: { service: string; runnerId: string; ttlMs: number; now: number }): Promise<boolean>;
+
+  /**
+   * Deletes invocations that entered a final status before `before`: status, history, record,
+   * outcome, retries and index entries. At most `limit`; returns how many were deleted.
+   */
+  purgeFinalBefore(request: { before: number; limit: number }): Promise<number>;
 
   /** Invocations of the app, newest change first, optionally filtered. */
   listInvocations(filter: {

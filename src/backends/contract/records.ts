@@ -68,6 +68,12 @@ export interface RunnerHeartbeat {
   lastSeen: number;
 }
 
+/** An invocation found by `findOrphans`, with the status record to compare against. */
+export interface OrphanedInvocation {
+  invocationId: string;
+  status: StatusRecord;
+}
+
 export interface InvocationSummary {
   invocationId: string;
   taskId: string;

@@ -18,6 +18,7 @@ import type {
   ClaimedInvocation,
   InvocationRecord,
   InvocationSummary,
+  OrphanedInvocation,
   RegisterOutcome,
   RunnerHeartbeat,
 } from "../contract/records.js";
@@ -177,6 +178,38 @@ export class MemoryOrchestrator implements OrchestratorStore {
       .sort((a, b) => a.firstSeen - b.firstSeen);
   }
 
+  async findOrphans(request: { aliveSince: number; now: number; limit: number }): Promise<OrphanedInvocation[]> {
+    const s = this.store;
+    const orphans: OrphanedInvocation[] = [];
+    for (const [invocationId, status] of s.statuses) {
+      if (!STATUS_TABLE[status.status].requiresOwnership) continue;
+      const beat = status.ownerId ? s.heartbeats.get(status.ownerId) : undefined;
+      const ownerGone = !beat || beat.lastSeen < request.aliveSince;
+      const lease = s.leases.get(invocationId);
+      const leaseExpired = status.status === InvocationStatus.PENDING && lease !== undefined && lease < request.now;
+      if (ownerGone || leaseExpired) orphans.push({ invocationId, status });
+    }
+    orphans.sort((a, b) => a.status.timestamp - b.status.timestamp);
+    return orphans.slice(0, request.limit);
+  }
+
+  async acquireServiceLease(request: { service: string; runnerId: string; ttlMs: number; now: number }) {
+    const current = this.store.serviceLeases.get(request.service);
+    if (current && current.runnerId !== request.runnerId && current.until > request.now) return false;
+    this.store.serviceLeases.set(request.service, { runnerId: request.runnerId, until: request.now + request.ttlMs });
+    return true;
+  }
+
+  async purgeFinalBefore(request: { before: number; limit: number }): Promise<number> {
+    const expired: string[] = [];
+    for (const [id, at] of this.store.finalAt) {
+      if (expired.length >= request.limit) break;
+      if (at < request.before) expired.push(id);
+    }
+    for (const id of expired) this.store.deleteInvocation(id);
+    return expired.length;
+  }
+
   async listInvocations(filter: {
     taskId?: string;
     statuses?: readonly InvocationStatus[];
@@ -279,6 +312,7 @@ export class MemoryOrchestrator implements OrchestratorStore {
   }
 
   private finish(id: string): void {
+    this.store.finalAt.set(id, this.store.statuses.get(id)?.timestamp ?? Date.now());
     this.store.dropWaitEdges(id);
     this.concurrency.forgetFinal(id);
     this.store.notifyFinal([id]);

@@ -32,6 +32,9 @@ export class MemoryStore {
   /** waiter id -> ids it waits for */
   readonly waitingOn = new Map<string, Set<string>>();
   readonly heartbeats = new Map<string, RunnerHeartbeat>();
+  /** When each final invocation became final (retention). */
+  readonly finalAt = new Map<string, number>();
+  readonly serviceLeases = new Map<string, { runnerId: string; until: number }>();
   readonly runnerContexts = new Map<string, string>();
   readonly clientData = new Map<string, string>();
   readonly queue = new MemoryQueue();
@@ -88,6 +91,22 @@ export class MemoryStore {
     }
   }
 
+  /** Deletes everything stored of one invocation. */
+  deleteInvocation(id: string): void {
+    const parent = this.records.get(id)?.parentInvocationId;
+    if (parent) {
+      const siblings = this.children.get(parent)?.filter((child) => child !== id);
+      if (siblings?.length) this.children.set(parent, siblings);
+      else this.children.delete(parent);
+    }
+    for (const map of [this.records, this.statuses, this.histories, this.retries, this.outcomes, this.leases]) {
+      map.delete(id);
+    }
+    this.notBefore.delete(id);
+    this.finalAt.delete(id);
+    this.dropWaitEdges(id);
+  }
+
   clear(): void {
     for (const map of [
       this.records,
@@ -105,6 +124,8 @@ export class MemoryStore {
       this.waitedBy,
       this.waitingOn,
       this.heartbeats,
+      this.finalAt,
+      this.serviceLeases,
       this.runnerContexts,
       this.clientData,
     ]) {
