@@ -23,6 +23,7 @@ import type {
   RunnerHeartbeat,
 } from "../contract/records.js";
 import { MemoryConcurrency } from "./concurrency.js";
+import * as maintenance from "./maintenance.js";
 import type { MemoryStore } from "./store.js";
 
 /**
@@ -160,78 +161,38 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return owned;
   }
 
-  async heartbeat(runners: ReadonlyArray<{ runnerId: string; context: string }>, now: number): Promise<void> {
-    for (const { runnerId, context } of runners) {
-      const existing = this.store.heartbeats.get(runnerId);
-      this.store.heartbeats.set(runnerId, {
-        runnerId,
-        context,
-        firstSeen: existing?.firstSeen ?? now,
-        lastSeen: now,
-      });
-    }
+  heartbeat(runners: ReadonlyArray<{ runnerId: string; context: string }>, now: number): Promise<void> {
+    return maintenance.heartbeat(this.store, runners, now);
   }
 
-  async activeRunners(since: number): Promise<RunnerHeartbeat[]> {
-    return [...this.store.heartbeats.values()]
-      .filter((hb) => hb.lastSeen >= since)
-      .sort((a, b) => a.firstSeen - b.firstSeen);
+  activeRunners(since: number): Promise<RunnerHeartbeat[]> {
+    return maintenance.activeRunners(this.store, since);
   }
 
-  async findOrphans(request: { aliveSince: number; now: number; limit: number }): Promise<OrphanedInvocation[]> {
-    const s = this.store;
-    const orphans: OrphanedInvocation[] = [];
-    for (const [invocationId, status] of s.statuses) {
-      if (!STATUS_TABLE[status.status].requiresOwnership) continue;
-      const beat = status.ownerId ? s.heartbeats.get(status.ownerId) : undefined;
-      const ownerGone = !beat || beat.lastSeen < request.aliveSince;
-      const lease = s.leases.get(invocationId);
-      const leaseExpired = status.status === InvocationStatus.PENDING && lease !== undefined && lease < request.now;
-      if (ownerGone || leaseExpired) orphans.push({ invocationId, status });
-    }
-    orphans.sort((a, b) => a.status.timestamp - b.status.timestamp);
-    return orphans.slice(0, request.limit);
+  findOrphans(request: { aliveSince: number; now: number; limit: number }): Promise<OrphanedInvocation[]> {
+    return maintenance.findOrphans(this.store, request);
   }
 
-  async acquireServiceLease(request: { service: string; runnerId: string; ttlMs: number; now: number }) {
-    const current = this.store.serviceLeases.get(request.service);
-    if (current && current.runnerId !== request.runnerId && current.until > request.now) return false;
-    this.store.serviceLeases.set(request.service, { runnerId: request.runnerId, until: request.now + request.ttlMs });
-    return true;
+  acquireServiceLease(request: {
+    service: string;
+    runnerId: string;
+    ttlMs: number;
+    now: number;
+  }): Promise<boolean> {
+    return maintenance.acquireServiceLease(this.store, request);
   }
 
-  async purgeFinalBefore(request: { before: number; limit: number }): Promise<number> {
-    const expired: string[] = [];
-    for (const [id, at] of this.store.finalAt) {
-      if (expired.length >= request.limit) break;
-      if (at < request.before) expired.push(id);
-    }
-    for (const id of expired) this.store.deleteInvocation(id);
-    return expired.length;
+  purgeFinalBefore(request: { before: number; limit: number }): Promise<number> {
+    return maintenance.purgeFinalBefore(this.store, request);
   }
 
-  async listInvocations(filter: {
+  listInvocations(filter: {
     taskId?: string;
     statuses?: readonly InvocationStatus[];
     limit: number;
     offset: number;
   }): Promise<InvocationSummary[]> {
-    const rows: InvocationSummary[] = [];
-    for (const [id, status] of this.store.statuses) {
-      const record = this.store.records.get(id);
-      if (!record) continue;
-      if (filter.taskId !== undefined && record.taskId !== filter.taskId) continue;
-      if (filter.statuses && !filter.statuses.includes(status.status)) continue;
-      rows.push({
-        invocationId: id,
-        taskId: record.taskId,
-        status: status.status,
-        ownerId: status.ownerId,
-        updatedAt: status.timestamp,
-      });
-    }
-    rows.sort((a, b) => b.updatedAt - a.updatedAt);
-    return rows.slice(filter.offset, filter.offset + filter.limit);
+    return maintenance.listInvocations(this.store, filter);
   }
 
   onFinal(listener: FinalListener): () => void {

@@ -99,7 +99,14 @@ export class MemoryStore {
       if (siblings?.length) this.children.set(parent, siblings);
       else this.children.delete(parent);
     }
-    for (const map of [this.records, this.statuses, this.histories, this.retries, this.outcomes, this.leases]) {
+    for (const map of [
+      this.records,
+      this.statuses,
+      this.histories,
+      this.retries,
+      this.outcomes,
+      this.leases,
+    ]) {
       map.delete(id);
     }
     this.notBefore.delete(id);
