@@ -138,28 +138,55 @@ export class ClientDataCodec {
     args: readonly unknown[],
     disableCacheArgs: readonly string[] = [],
   ): Promise<Record<string, string>> {
+    const [serialized] = await this.serializeArgumentsList(taskId, [args], disableCacheArgs);
+    return serialized ?? {};
+  }
+
+  /**
+   * `serializeArguments` for many calls at once (parallelize): values are encoded
+   * synchronously and only the large ones wait for the store, so a batch of small calls costs
+   * one promise, not one per call.
+   */
+  async serializeArgumentsList(
+    taskId: string,
+    argsList: ReadonlyArray<readonly unknown[]>,
+    disableCacheArgs: readonly string[] = [],
+  ): Promise<Record<string, string>[]> {
     const settings = this.settings();
     const allInline = settings.disableClientDataStore || disableCacheArgs.includes("*");
-    const inline = new Set(disableCacheArgs);
-    const texts = args.map((value, index) => {
-      const disable = allInline || inline.has(String(index));
-      try {
-        return { text: this.encode(value, disable), disable };
-      } catch (error) {
-        throw new SerializationError(
-          `task '${taskId}': argument ${index} cannot be serialized: ${reasonOf(error)}`,
-          { cause: error },
-        );
+    const inline = disableCacheArgs.length > 0 ? new Set(disableCacheArgs) : undefined;
+    const results: Record<string, string>[] = [];
+    // Everything is encoded before anything is stored: a refused call stores nothing.
+    const large: Array<{ serialized: Record<string, string>; key: string; text: string; label: string }> = [];
+    for (const args of argsList) {
+      const serialized: Record<string, string> = {};
+      for (let index = 0; index < args.length; index++) {
+        const key = String(index);
+        const disable = allInline || inline?.has(key) === true;
+        let text: string;
+        try {
+          text = this.encode(args[index], disable);
+        } catch (error) {
+          throw new SerializationError(
+            `task '${taskId}': argument ${index} cannot be serialized: ${reasonOf(error)}`,
+            { cause: error },
+          );
+        }
+        serialized[key] = text;
+        if (!disable && !isClientDataReference(text) && text.length >= settings.minSizeToCache) {
+          large.push({ serialized, key, text, label: `task '${taskId}' argument ${index}` });
+        }
       }
-    });
-    const placed = await Promise.all(
-      texts.map(({ text, disable }, index) =>
-        this.place(text, disable, settings, `task '${taskId}' argument ${index}`),
-      ),
-    );
-    const serialized: Record<string, string> = {};
-    for (const [index, text] of placed.entries()) serialized[String(index)] = text;
-    return serialized;
+      results.push(serialized);
+    }
+    if (large.length > 0) {
+      await Promise.all(
+        large.map(async (entry) => {
+          entry.serialized[entry.key] = await this.place(entry.text, false, settings, entry.label);
+        }),
+      );
+    }
+    return results;
   }
 
   /**

@@ -27,8 +27,10 @@ export async function buildInvocationRecords(
   const settings = task.settings();
   const parentWorkflow = settings.forceNewWorkflow ? null : (context?.workflowId ?? null);
   const now = Date.now();
-  const serializedList = await Promise.all(
-    argsList.map((args) => app.clientData.serializeArguments(task.taskId, args, settings.disableCacheArgs)),
+  const serializedList = await app.clientData.serializeArgumentsList(
+    task.taskId,
+    argsList,
+    settings.disableCacheArgs,
   );
   const common = commonArgs === undefined ? undefined : await serializeCommon(app, task, commonArgs);
   return argsList.map((itemArgs, index) => {
@@ -40,8 +42,9 @@ export async function buildInvocationRecords(
     }
     const argsId = computeArgsId(serialized);
     const invocationId = randomUUID();
+    const concurrency = concurrencyFields(task.taskId, settings, args, serialized, argsId, app.serializer);
+    // One fixed shape for every record: faster to build, store and compare.
     return {
-      ...concurrencyFields(task.taskId, settings, args, serialized, argsId, app.serializer),
       invocationId,
       taskId: task.taskId,
       callId: callIdOf(task.taskId, argsId),
@@ -50,6 +53,10 @@ export async function buildInvocationRecords(
       parentInvocationId,
       workflowId: parentWorkflow ?? invocationId,
       createdAt: now,
+      registrationKey: concurrency.registrationKey ?? null,
+      runningKey: concurrency.runningKey ?? null,
+      runningLimit: concurrency.runningLimit ?? 1,
+      rerouteOnConcurrencyControl: concurrency.rerouteOnConcurrencyControl ?? true,
     };
   });
 }

@@ -75,21 +75,21 @@ export function createTask<A extends unknown[], R>(
   ): Promise<Invocation<R>[]> => {
     const records = await buildInvocationRecords(app, definition, argsList, commonArgs);
     const outcomes = await registerRecords(app, records, settings().parallelBatchSize);
-    return Promise.all(
-      records.map(async (record, index) => {
-        const reusedId = outcomes[index]?.reusedInvocationId ?? null;
-        if (reusedId === null) {
-          return new DistributedInvocation<R>(app, record.invocationId, record.taskId, record.callId);
-        }
-        return reusedInvocation<R>(
-          app,
-          record,
-          reusedId,
-          argsList[index] ?? [],
-          settings().onDiffNonKeyArgsRaise,
-        );
-      }),
-    );
+    const invocations: Array<Invocation<R> | Promise<Invocation<R>>> = records.map((record, index) => {
+      const reusedId = outcomes[index]?.reusedInvocationId ?? null;
+      if (reusedId === null)
+        return new DistributedInvocation<R>(app, record.invocationId, record.taskId, record.callId);
+      return reusedInvocation<R>(
+        app,
+        record,
+        reusedId,
+        argsList[index] ?? [],
+        settings().onDiffNonKeyArgsRaise,
+      );
+    });
+    return outcomes.some((outcome) => outcome.reusedInvocationId !== null)
+      ? Promise.all(invocations)
+      : (invocations as Invocation<R>[]);
   };
 
   const call = (...args: A): PendingInvocation<R> => {
