@@ -9,6 +9,8 @@ export interface RunnerHandle {
     runningInvocationId: string | null,
     resultInvocationIds: readonly string[],
   ): Promise<void>;
+  /** The task body of `invocationId` ended: detach its open waits and resume it if paused. */
+  settleWaits?(invocationId: string): Promise<void>;
 }
 
 /** The execution context of one app in the current async call chain. */

@@ -1,3 +1,4 @@
+import type { TransitionRequest } from "../backends/contract/orchestrator.js";
 import type { ClaimedInvocation } from "../backends/contract/records.js";
 import { type RunnerHandle, runInExecutionContext } from "../context/execution-context.js";
 import { encodeError } from "../errors/error-codec.js";
@@ -8,113 +9,161 @@ import { decodeCallArguments } from "./register.js";
 import { isRetriable, retryDelayFor } from "./task-definition.js";
 
 const S = InvocationStatus;
+const WRITE_ATTEMPTS = 5;
+
+/** How an execution ended for the runner that held it. */
+export type ExecutionEnd =
+  /** The outcome (SUCCESS, FAILED, RETRY) is stored. */
+  | "stored"
+  /** The invocation is no longer this runner's (killed, recovered, or stopped before it started). */
+  | "lost"
+  /** The outcome could not be stored (backend failures): the runner should hand it back. */
+  | "unsaved";
+
+type Outcome =
+  | { kind: "success"; value: unknown }
+  | { kind: "retry"; error: unknown; delayMs: number }
+  | { kind: "failure"; error: unknown };
 
 /**
  * Executes one claimed invocation on `runner`: PENDING -> RUNNING, runs the task in its
- * execution context, then stores SUCCESS, FAILED or RETRY. Never throws: an invocation whose
- * ownership was lost meanwhile (killed, recovered) is logged and left to its new owner.
+ * execution context, then stores SUCCESS, FAILED or RETRY (retrying the write on backend
+ * errors). Never throws.
  */
 export async function executeClaimed(
   app: AppCore,
   claimed: ClaimedInvocation,
   runner: RunnerHandle,
   signal: AbortSignal,
-): Promise<void> {
-  const { record } = claimed;
-  const id = record.invocationId;
-  const orchestrator = app.backend.orchestrator;
+): Promise<ExecutionEnd> {
+  const id = claimed.record.invocationId;
+  if (signal.aborted) return "lost";
   try {
-    await orchestrator.transition({
+    await app.backend.orchestrator.transition({
       invocationId: id,
       to: S.RUNNING,
       runnerId: runner.runnerId,
       expected: { status: S.PENDING, ownerId: runner.runnerId },
       now: Date.now(),
     });
-    const task = app.getTaskDefinition(record.taskId);
-    if (!task) {
-      const known = [...app.knownTaskIds()].slice(0, 20).join(", ");
-      const error = new TaskNotFoundError(
+  } catch (error) {
+    // Not started: the claim's lease expires and the invocation is claimed again.
+    app.logger.warn(`invocation:${id} could not start here: ${describe(error)}`);
+    return "lost";
+  }
+  const outcome = await runTask(app, claimed, runner, signal);
+  await runner.settleWaits?.(id).catch((error: unknown) => {
+    app.logger.warn(`invocation:${id} could not resume before finishing: ${describe(error)}`);
+  });
+  return writeOutcome(app, id, runner.runnerId, outcome, claimed.record.taskId);
+}
+
+async function runTask(
+  app: AppCore,
+  claimed: ClaimedInvocation,
+  runner: RunnerHandle,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const { record } = claimed;
+  const task = app.getTaskDefinition(record.taskId);
+  if (!task) {
+    const known = [...app.knownTaskIds()].slice(0, 20).join(", ");
+    return {
+      kind: "failure",
+      error: new TaskNotFoundError(
         record.taskId,
         `is not registered in app '${app.appId}' (known: ${known})`,
-      );
-      await fail(app, id, runner.runnerId, error);
-      return;
-    }
-    let args: unknown[];
-    try {
-      args = await decodeCallArguments(app, record);
-    } catch (error) {
-      await fail(app, id, runner.runnerId, error);
-      return;
-    }
-    const context = {
-      appId: app.appId,
-      runner,
-      invocationId: id,
-      taskId: record.taskId,
-      workflowId: record.workflowId,
-      signal,
+      ),
     };
-    let value: unknown;
+  }
+  const context = {
+    appId: app.appId,
+    runner,
+    invocationId: record.invocationId,
+    taskId: record.taskId,
+    workflowId: record.workflowId,
+    signal,
+  };
+  try {
+    const args = await decodeCallArguments(app, record);
+    const value = await runInExecutionContext(context, () =>
+      (task.fn as (...a: unknown[]) => unknown)(...args),
+    );
+    return { kind: "success", value };
+  } catch (error) {
     try {
-      value = await runInExecutionContext(context, () => (task.fn as (...a: unknown[]) => unknown)(...args));
-    } catch (error) {
       const settings = task.settings();
       if (isRetriable(error, settings) && claimed.numRetries < settings.maxRetries) {
-        await orchestrator.transition({
-          invocationId: id,
-          to: S.RETRY,
-          runnerId: runner.runnerId,
-          error: await app.clientData.externalize(encodeError(error, app.serializer)),
-          incrementRetries: true,
-          requeue: { delayMs: retryDelayFor(settings, claimed.numRetries + 1) },
-          now: Date.now(),
-        });
-        app.logger.info(`invocation:${id} status:${S.RETRY}`, { retry: claimed.numRetries + 1 });
-      } else {
-        await fail(app, id, runner.runnerId, error);
+        return { kind: "retry", error, delayMs: retryDelayFor(settings, claimed.numRetries + 1) };
       }
-      return;
+    } catch (settingsError) {
+      return { kind: "failure", error: settingsError };
     }
-    let result: string;
-    try {
-      result = await app.clientData.serialize(value, { label: `task '${record.taskId}' result` });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      await fail(
-        app,
-        id,
-        runner.runnerId,
-        new SerializationError(`task '${record.taskId}': result: ${reason}`),
-      );
-      return;
-    }
-    await orchestrator.transition({
-      invocationId: id,
-      to: S.SUCCESS,
-      runnerId: runner.runnerId,
-      result,
-      now: Date.now(),
-    });
-  } catch (error) {
-    if (error instanceof InvocationStatusError) {
-      app.logger.warn(`invocation:${id} was taken over before it could finish here: ${error.message}`);
-      return;
-    }
-    app.logger.error(`invocation:${id} could not be executed: ${describe(error)}`, { error });
+    return { kind: "failure", error };
   }
 }
 
-async function fail(app: AppCore, id: string, runnerId: string, error: unknown): Promise<void> {
-  await app.backend.orchestrator.transition({
-    invocationId: id,
-    to: S.FAILED,
-    runnerId,
-    error: await app.clientData.externalize(encodeError(error, app.serializer)),
-    now: Date.now(),
-  });
-  app.logger.debug(`invocation:${id} status:${S.FAILED}`, { error: describe(error) });
+/** The transition that stores `outcome`. A result that cannot be serialized becomes a failure. */
+async function outcomeTransition(
+  app: AppCore,
+  id: string,
+  runnerId: string,
+  outcome: Outcome,
+  taskId: string,
+): Promise<TransitionRequest> {
+  const base = { invocationId: id, runnerId, now: Date.now() };
+  if (outcome.kind === "success") {
+    try {
+      const result = await app.clientData.serialize(outcome.value, { label: `task '${taskId}' result` });
+      return { ...base, to: S.SUCCESS, result };
+    } catch (error) {
+      if (!(error instanceof SerializationError)) throw error;
+      const failure = new SerializationError(`task '${taskId}': result: ${error.message}`, { cause: error });
+      return {
+        ...base,
+        to: S.FAILED,
+        error: await app.clientData.externalize(encodeError(failure, app.serializer)),
+      };
+    }
+  }
+  const error = await app.clientData.externalize(encodeError(outcome.error, app.serializer));
+  if (outcome.kind === "retry") {
+    return { ...base, to: S.RETRY, error, incrementRetries: true, requeue: { delayMs: outcome.delayMs } };
+  }
+  return { ...base, to: S.FAILED, error };
+}
+
+async function writeOutcome(
+  app: AppCore,
+  id: string,
+  runnerId: string,
+  outcome: Outcome,
+  taskId: string,
+): Promise<ExecutionEnd> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const request = await outcomeTransition(app, id, runnerId, outcome, taskId);
+      await app.backend.orchestrator.transition(request);
+      if (request.to === S.RETRY) app.logger.info(`invocation:${id} status:${S.RETRY}`);
+      else app.logger.debug(`invocation:${id} status:${request.to}`);
+      return "stored";
+    } catch (error) {
+      if (error instanceof InvocationStatusError) {
+        app.logger.warn(
+          `invocation:${id} outcome not stored: it is no longer this runner's (${error.message})`,
+        );
+        return "lost";
+      }
+      if (attempt >= WRITE_ATTEMPTS) {
+        app.logger.error(
+          `invocation:${id} outcome could not be stored after ${attempt} attempts: ${describe(error)}`,
+        );
+        return "unsaved";
+      }
+      app.logger.warn(`invocation:${id} storing its outcome failed (attempt ${attempt}): ${describe(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { OrchestratorStore } from "../backends/contract/orchestrator.js";
+import { InvocationNotFoundError } from "../errors/errors.js";
 import { isFinalStatus } from "../status/status-table.js";
 
 /**
@@ -17,7 +18,7 @@ export class FinalityWatcher {
 
   /**
    * Resolves once every id is final (`mode` "all") or at least one is ("any"), or when
-   * `signal` aborts. Unknown ids count as not final. Statuses are read once up front and then
+   * `signal` aborts. Rejects with InvocationNotFoundError for an unknown id. Statuses are read once up front and then
    * only when the safety timer fires; notifications remove ids without a read.
    */
   async waitForFinal(
@@ -58,10 +59,17 @@ export class FinalityWatcher {
     this.waiters.clear();
   }
 
-  /** Removes from `ids` (in place) those whose status is final now. */
+  /**
+   * Removes from `ids` (in place) those whose status is final now. An id the backend does not
+   * know (never registered, or deleted by retention) can never become final: it is an error.
+   */
   private async dropFinal(ids: Set<string>): Promise<void> {
     const statuses = await this.orchestrator.getStatuses([...ids]);
-    for (const [id, record] of statuses) if (isFinalStatus(record.status)) ids.delete(id);
+    for (const id of ids) {
+      const record = statuses.get(id);
+      if (!record) throw new InvocationNotFoundError(id);
+      if (isFinalStatus(record.status)) ids.delete(id);
+    }
   }
 
   private subscribe(): void {

@@ -5,22 +5,13 @@ import { RunnerError } from "../errors/errors.js";
 import { isFinalStatus } from "../status/status-table.js";
 import { InvocationStatus } from "../status/statuses.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
+import { HeldInvocations } from "./held-invocations.js";
 import { SlotPool } from "./slot-pool.js";
 import { Wakeup } from "./wakeup.js";
 
 export interface AsyncRunnerOptions extends RunnerOptions {
   /** Invocations executed at once on the event loop (default: config `maxConcurrency`). */
   maxConcurrency?: number;
-}
-
-/** An invocation this runner owns, from claim until it finishes or is handed back. */
-interface HeldInvocation {
-  readonly abort: AbortController;
-  /** Concurrent `waitingForResults` calls in progress; PAUSED while above zero. */
-  waits: number;
-  holdsSlot: boolean;
-  /** Serializes this invocation's pause and resume transitions. */
-  lock: Promise<void>;
 }
 
 /**
@@ -32,7 +23,7 @@ interface HeldInvocation {
 export class AsyncRunner extends BaseRunner {
   private readonly concurrency: number;
   private readonly slots: SlotPool;
-  private readonly held = new Map<string, HeldInvocation>();
+  private readonly held: HeldInvocations;
   private readonly wakeup = new Wakeup();
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
@@ -42,6 +33,7 @@ export class AsyncRunner extends BaseRunner {
       throw new RunnerError(`AsyncRunner: maxConcurrency must be an integer >= 1, got ${this.concurrency}`);
     }
     this.slots = new SlotPool(this.concurrency, () => this.wakeup.wake());
+    this.held = new HeldInvocations(app, this.runnerId, this.slots);
   }
 
   get maxParallelSlots(): number {
@@ -50,20 +42,26 @@ export class AsyncRunner extends BaseRunner {
 
   /** Ids of the invocations this runner holds (running or paused). */
   get heldInvocationIds(): string[] {
-    return [...this.held.keys()];
+    return this.held.ids();
   }
 
   async runnerLoopIteration(): Promise<void> {
-    const free = this.slots.freeForClaims;
+    const free = this.slots.free;
     let claimed: ClaimedInvocation[] = [];
     if (free > 0 && this.running) {
-      claimed = await this.app.backend.orchestrator.claim({
-        runnerId: this.runnerId,
-        max: free,
-        leaseMs: this.app.settings.invocationLeaseMs,
-        now: Date.now(),
-      });
-      for (const invocation of claimed) this.launch(invocation);
+      this.slots.reserve(free);
+      try {
+        claimed = await this.app.backend.orchestrator.claim({
+          runnerId: this.runnerId,
+          max: free,
+          leaseMs: this.app.settings.invocationLeaseMs,
+          now: Date.now(),
+        });
+      } finally {
+        this.slots.unreserve(free - claimed.length);
+      }
+      if (this.running) for (const invocation of claimed) this.launch(invocation);
+      else await this.handBackUnstarted(claimed);
     }
     if (!this.running || (free > 0 && claimed.length === free)) return;
     await this.waitForWorkOrSlot(free > 0);
@@ -74,7 +72,7 @@ export class AsyncRunner extends BaseRunner {
     resultInvocationIds: readonly string[],
   ): Promise<void> {
     const held = runningInvocationId ? this.held.get(runningInvocationId) : undefined;
-    if (!runningInvocationId || !held) {
+    if (!runningInvocationId || !held || held.settled) {
       await this.app.finality.waitForFinal(resultInvocationIds);
       return;
     }
@@ -85,32 +83,35 @@ export class AsyncRunner extends BaseRunner {
       const status = statuses.get(id);
       return status !== undefined && isFinalStatus(status.status);
     });
-    if (allFinal) return;
-    held.waits++;
-    if (held.waits === 1) await this.serialized(held, () => this.pause(runningInvocationId, held));
-    try {
-      await this.app.finality.waitForFinal(resultInvocationIds, held.abort.signal);
-    } finally {
-      held.waits--;
-      if (held.waits === 0 && !held.abort.signal.aborted) {
-        await this.serialized(held, () => this.resume(runningInvocationId, held));
-      }
-    }
+    if (!allFinal) await this.held.waitFor(runningInvocationId, held, resultInvocationIds);
     if (held.abort.signal.aborted) {
       throw new RunnerError(`invocation ${runningInvocationId} was stopped while it waited for results`);
     }
+  }
+
+  /** The task body of a held invocation ended: detach its open waits and resume it if paused. */
+  settleWaits(invocationId: string): Promise<void> {
+    return this.held.settle(invocationId);
   }
 
   protected override onStopRunnerLoop(): void {
     this.wakeup.wake();
   }
 
+  /**
+   * Hands every held invocation back (KILLED, then REROUTED) before aborting their signals, so
+   * a task that reacts to the abort cannot record an outcome first.
+   */
   protected override async onStop(): Promise<void> {
-    const ids = [...this.held.keys()];
-    for (const held of this.held.values()) held.abort.abort();
+    const ids = this.held.ids();
     this.slots.drainResumers();
-    await Promise.all(ids.map((id) => this.killAndReroute(id)));
+    const results = await Promise.allSettled(ids.map((id) => this.killAndReroute(id)));
+    for (const id of ids) this.held.get(id)?.abort.abort();
     this.held.clear();
+    for (const result of results) {
+      if (result.status === "rejected")
+        this.logger.error(`runner:${this.runnerId} hand-back failed: ${String(result.reason)}`);
+    }
     await super.onStop();
   }
 
@@ -118,14 +119,14 @@ export class AsyncRunner extends BaseRunner {
     if (this.held.size === 0) return;
     await this.app.backend.orchestrator.renewLeases(
       this.runnerId,
-      [...this.held.keys()],
+      this.held.ids(),
       this.app.settings.invocationLeaseMs,
       Date.now(),
     );
   }
 
   protected override shutdownDetails(): string[] {
-    const paused = [...this.held.entries()].filter(([, h]) => !h.holdsSlot).map(([id]) => id);
+    const paused = this.held.pausedIds();
     const lines = [
       `invocations held: ${this.held.size} (${this.held.size - paused.length} running, ${paused.length} waiting)`,
     ];
@@ -135,51 +136,27 @@ export class AsyncRunner extends BaseRunner {
 
   private launch(claimed: ClaimedInvocation): void {
     const id = claimed.record.invocationId;
-    const held: HeldInvocation = {
-      abort: new AbortController(),
-      waits: 0,
-      holdsSlot: true,
-      lock: Promise.resolve(),
-    };
-    this.slots.take();
-    this.held.set(id, held);
-    void executeClaimed(this.app, claimed, this, held.abort.signal).finally(() => {
-      if (this.held.get(id) === held) this.held.delete(id);
-      if (held.holdsSlot) {
-        held.holdsSlot = false;
-        this.slots.release();
-      }
-    });
+    const held = this.held.hold(id);
+    void executeClaimed(this.app, claimed, this, held.abort.signal).then(
+      (end) => this.held.release(id, held, { keepHeld: end === "unsaved" }),
+      () => this.held.release(id, held),
+    );
   }
 
-  private async pause(id: string, held: HeldInvocation): Promise<void> {
-    await this.app.backend.orchestrator.transition({
-      invocationId: id,
-      to: InvocationStatus.PAUSED,
-      runnerId: this.runnerId,
-      now: Date.now(),
-    });
-    if (held.holdsSlot) {
-      held.holdsSlot = false;
-      this.slots.release();
-    }
-  }
-
-  private async resume(id: string, held: HeldInvocation): Promise<void> {
-    await this.slots.takeForResume();
-    held.holdsSlot = true;
-    await this.app.backend.orchestrator.transition({
-      invocationId: id,
-      to: InvocationStatus.RESUMED,
-      runnerId: this.runnerId,
-      now: Date.now(),
-    });
-  }
-
-  private serialized(held: HeldInvocation, step: () => Promise<void>): Promise<void> {
-    const next = held.lock.then(step);
-    held.lock = next.catch(() => {});
-    return next;
+  /** Claims that arrived after a stop request go back to the queue without running. */
+  private async handBackUnstarted(claimed: readonly ClaimedInvocation[]): Promise<void> {
+    this.slots.unreserve(claimed.length);
+    await Promise.allSettled(
+      claimed.map((c) =>
+        this.app.backend.orchestrator.transition({
+          invocationId: c.record.invocationId,
+          to: InvocationStatus.REROUTED,
+          runnerId: this.runnerId,
+          requeue: { delayMs: 0 },
+          now: Date.now(),
+        }),
+      ),
+    );
   }
 
   private async waitForWorkOrSlot(claimsPossible: boolean): Promise<void> {

@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { getExecutionContext, type RunnerHandle } from "../context/execution-context.js";
+import type { RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
 import { runMaintenance } from "../engine/maintenance.js";
-import { InvocationStatusError } from "../errors/errors.js";
+import { InvocationStatusError, RunnerError, RunnerNotExecutableError } from "../errors/errors.js";
 import type { Logger } from "../logging/logger.js";
 import { isFinalStatus } from "../status/status-table.js";
 import { InvocationStatus } from "../status/statuses.js";
@@ -28,6 +28,8 @@ export abstract class BaseRunner implements RunnerHandle {
   protected readonly app: AppCore;
   protected running = false;
   private started = false;
+  /** True from the start of `run()` until its tear-down has finished. */
+  private loopActive = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastServicesAt = 0;
   private stopped: Promise<void> = Promise.resolve();
@@ -79,7 +81,8 @@ export abstract class BaseRunner implements RunnerHandle {
 
   /** Runs until stopped. Resolves when the loop has fully exited and running work was handed back. */
   async run(): Promise<void> {
-    if (this.running) throw new Error(`${this.runnerClass}(${this.runnerId}) is already running`);
+    if (this.loopActive) throw new RunnerError(`${this.runnerClass}(${this.runnerId}) is already running`);
+    this.loopActive = true;
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
@@ -87,10 +90,25 @@ export abstract class BaseRunner implements RunnerHandle {
     this.running = true;
     try {
       await this.onStart();
+      let failures = 0;
       while (this.running) {
-        await this.reportChildRunnerHeartbeats();
-        await this.checkAtomicServices();
-        await this.runnerLoopIteration();
+        try {
+          await this.reportChildRunnerHeartbeats();
+          await this.checkAtomicServices();
+          await this.runnerLoopIteration();
+          failures = 0;
+        } catch (error) {
+          if (error instanceof RunnerNotExecutableError) throw error;
+          failures++;
+          const backoffMs = Math.min(5_000, 50 * 2 ** Math.min(failures, 7));
+          this.logger.error(
+            `runner:${this.runnerId} loop iteration failed (${failures} in a row), retrying in ${backoffMs} ms: ${String(error)}`,
+            { error },
+          );
+          await sleep(backoffMs);
+        }
+        // Let timers (heartbeats) and I/O run even when every iteration finds work at once.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       this.logger.error(`runner:${this.runnerId} stopped on an error: ${String(error)}`, { error });
@@ -103,6 +121,7 @@ export abstract class BaseRunner implements RunnerHandle {
         await this.onStop();
       } finally {
         this.removeSignalHandlers();
+        this.loopActive = false;
         this.resolveStopped();
       }
     }
@@ -276,7 +295,6 @@ export abstract class BaseRunner implements RunnerHandle {
   }
 }
 
-/** The runner of the current call chain for `appId`, if code runs inside one. */
-export function currentRunnerHandle(appId: string): RunnerHandle | undefined {
-  return getExecutionContext(appId)?.runner;
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

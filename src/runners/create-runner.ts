@@ -2,16 +2,30 @@ import type { AppCore } from "../engine/app-core.js";
 import { ConfigError } from "../errors/errors.js";
 import { AsyncRunner } from "./async-runner.js";
 import type { BaseRunner } from "./base-runner.js";
+import type { AppModuleRef } from "./child/app-module.js";
 import { DummyRunner, ExternalRunner } from "./dummy-runner.js";
+import { MultiProcessRunner } from "./multi-process-runner.js";
+import { PersistentProcessRunner } from "./persistent-process-runner.js";
+import { ProcessRunner } from "./process-runner.js";
+import { ThreadRunner } from "./thread-runner.js";
 
-const RUNNERS: Record<string, (app: AppCore) => BaseRunner> = {
+export interface CreateRunnerOptions {
+  /** The module runners that start children (processes, threads) make them import. */
+  appModule?: AppModuleRef;
+}
+
+const RUNNERS: Record<string, (app: AppCore, options: CreateRunnerOptions) => BaseRunner> = {
   AsyncRunner: (app) => new AsyncRunner(app),
+  ThreadRunner: (app, options) => new ThreadRunner(app, options),
+  ProcessRunner: (app, options) => new ProcessRunner(app, options),
+  PersistentProcessRunner: (app, options) => new PersistentProcessRunner(app, options),
+  MultiProcessRunner: (app, options) => new MultiProcessRunner(app, options),
   DummyRunner: (app) => new DummyRunner(app),
   ExternalRunner: (app) => new ExternalRunner(app),
 };
 
 /** A runner of the class named by config `runner`. */
-export function createRunner(app: AppCore, name: string): BaseRunner {
+export function createRunner(app: AppCore, name: string, options: CreateRunnerOptions = {}): BaseRunner {
   const factory = RUNNERS[name];
   if (!factory) {
     throw new ConfigError(
@@ -19,5 +33,12 @@ export function createRunner(app: AppCore, name: string): BaseRunner {
       `'${name}' is not available in this version (available: ${Object.keys(RUNNERS).join(", ")})`,
     );
   }
-  return factory(app);
+  return factory(app, options);
+}
+
+/** Whether `runner` starts children that import the app's module (and takes it as `appModule`). */
+export function startsChildren(
+  runner: BaseRunner,
+): runner is BaseRunner & { appModule: AppModuleRef | undefined } {
+  return "appModule" in runner;
 }

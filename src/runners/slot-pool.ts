@@ -1,31 +1,30 @@
 /**
- * Counts the execution slots of a runner. Invocations that resume after waiting get a freed
- * slot before new claims do, so a resumed parent is never starved by fresh work.
+ * Counts the execution slots of a runner. Slots for claims are reserved before the claim is
+ * sent (so a resume during the claim cannot over-subscribe), and invocations that resume after
+ * waiting get a freed slot before new claims do.
  */
 export class SlotPool {
   private used = 0;
   private readonly resumers: Array<() => void> = [];
-  private readonly onFree: () => void;
 
   constructor(
     private readonly size: number,
-    onFree: () => void,
-  ) {
-    this.onFree = onFree;
+    private readonly onFree: () => void,
+  ) {}
+
+  /** Slots free for new claims now. */
+  get free(): number {
+    return this.resumers.length > 0 ? 0 : Math.max(0, this.size - this.used);
   }
 
-  /** Slots a new claim may use now (resumers waiting for a slot come first). */
-  get freeForClaims(): number {
-    return Math.max(0, this.size - this.used - this.resumers.length);
+  /** Reserves `count` slots for a claim; give back the unused ones with `unreserve`. */
+  reserve(count: number): void {
+    this.used += count;
   }
 
-  get inUse(): number {
-    return this.used;
-  }
-
-  /** Takes a slot for a newly claimed invocation (the caller checked `freeForClaims`). */
-  take(): void {
-    this.used++;
+  /** Gives back reserved slots a claim did not use (to waiting resumers first), without waking the loop. */
+  unreserve(count: number): void {
+    for (let i = 0; i < count; i++) this.handOver();
   }
 
   /** Takes a slot for a resuming invocation, waiting for one when all are in use. */
@@ -37,22 +36,27 @@ export class SlotPool {
     return new Promise((resolve) => this.resumers.push(resolve));
   }
 
-  /** Gives a slot back: to the first waiting resumer, else to the pool. */
-  release(): void {
-    const next = this.resumers.shift();
-    if (next) {
-      next(); // the slot passes to the resumer: `used` is unchanged
-      return;
-    }
-    this.used--;
+  /** Gives slots back (to waiting resumers first, else to the pool) and wakes the runner loop. */
+  release(count = 1): void {
+    if (count <= 0) return;
+    for (let i = 0; i < count; i++) this.handOver();
     this.onFree();
   }
 
-  /** Wakes every waiting resumer without a slot (the runner is stopping). */
+  /** Wakes every waiting resumer (the runner is stopping). */
   drainResumers(): void {
     for (const resume of this.resumers.splice(0)) {
       this.used++;
       resume();
+    }
+  }
+
+  private handOver(): void {
+    const next = this.resumers.shift();
+    if (next) {
+      next(); // the slot passes to the resumer: `used` is unchanged
+    } else {
+      this.used--;
     }
   }
 }

@@ -132,7 +132,12 @@ export interface OrchestratorStore {
    * runner at a time runs it: true when `runnerId` now holds it until `now + ttlMs` (it was
    * free, expired, or already held by `runnerId`). Atomic.
    */
-  acquireServiceLease(request: { service: string; runnerId: string; ttlMs: number; now: number }): Promise<boolean>;
+  acquireServiceLease(request: {
+    service: string;
+    runnerId: string;
+    ttlMs: number;
+    now: number;
+  }): Promise<boolean>;
 
   /**
    * Deletes invocations that entered a final status before `before`: status, history, record,

@@ -1,0 +1,78 @@
+// The entry of a ProcessRunner child: it imports the app's module, says it is ready, receives
+// one invocation its parent claimed for it, executes it under its own runner context and
+// exits. When the task awaits other invocations it asks its parent, which pauses it (PAUSED,
+// SIGSTOP, slot freed) and answers once the results are final (RESUMED, SIGCONT).
+import type { RunnerHandle } from "../../context/execution-context.js";
+import { executeClaimed } from "../../engine/execute.js";
+import { applyRuntimeConfig } from "../child/app-config-bridge.js";
+import { type ChildApp, importApp } from "../child/import-app.js";
+import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
+import { connectToParent } from "../child/parent-channel.js";
+import { runnerContextFromJson } from "../runner-context.js";
+
+async function main(): Promise<number> {
+  const parent = connectToParent<InvocationChildMessage, InvocationParentMessage>();
+  // Without its parent nobody reports this child alive: the recovery hands its invocation back.
+  parent.onParentGone(() => process.exit(1));
+  parent.onStopRequest(() => process.exit(143));
+  const initMessage = parent.next("init");
+  parent.send({ type: "hello" });
+  const { init } = await initMessage;
+  let app: ChildApp;
+  try {
+    app = await importApp(init.appModule);
+    applyRuntimeConfig(app, init.runtimeConfig);
+    await app.backend.broker.size(); // connect now, and fail before the parent claims for this child
+  } catch (error) {
+    await parent.sendNow({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    return 1;
+  }
+  const context = { ...runnerContextFromJson(init.context), pid: process.pid };
+  const executeMessage = parent.next("execute");
+  parent.send({ type: "ready" });
+  const { claimed } = await executeMessage;
+
+  const replies = new Map<number, () => void>();
+  parent.onMessage((message) => {
+    if (message.type !== "continue") return;
+    replies.get(message.requestId)?.();
+    replies.delete(message.requestId);
+  });
+  let lastRequestId = 0;
+  let waited = false;
+  const ask = (message: { type: "waiting"; ids: string[] } | { type: "settle" }): Promise<void> => {
+    const requestId = ++lastRequestId;
+    const answered = new Promise<void>((resolve) => replies.set(requestId, resolve));
+    parent.send({ ...message, requestId });
+    return answered;
+  };
+  const invocationId = claimed.record.invocationId;
+  const runner: RunnerHandle & { settleWaits(id: string): Promise<void> } = {
+    runnerId: context.runnerId,
+    runnerClass: context.runnerClass,
+    async waitingForResults(runningInvocationId, resultInvocationIds) {
+      if (runningInvocationId !== invocationId) await app.finality.waitForFinal(resultInvocationIds);
+      else {
+        waited = true;
+        await ask({ type: "waiting", ids: [...resultInvocationIds] });
+      }
+    },
+    async settleWaits(id) {
+      if (id === invocationId && waited) await ask({ type: "settle" });
+    },
+  };
+  await executeClaimed(app, claimed, runner, new AbortController().signal);
+  await parent.sendNow({ type: "done" });
+  await app.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `tsnenc process runner child failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

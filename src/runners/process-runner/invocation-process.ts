@@ -1,0 +1,150 @@
+import type { AppCore } from "../../engine/app-core.js";
+import { isFinalStatus } from "../../status/status-table.js";
+import { InvocationStatus } from "../../status/statuses.js";
+import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
+import type { WorkerLink } from "../child/worker-link.js";
+import type { RunnerContext } from "../runner-context.js";
+import type { SlotPool } from "../slot-pool.js";
+
+export type InvocationProcessLink = WorkerLink<InvocationParentMessage, InvocationChildMessage>;
+
+/**
+ * The parent's record of one ProcessRunner child. starting: loading the app; ready: waiting
+ * for an invocation (a warm spare); executing: running (or paused in) its invocation; done:
+ * the invocation is final and the child is closing.
+ */
+export class InvocationProcess {
+  phase: "starting" | "ready" | "executing" | "done" = "starting";
+  invocationId: string | null = null;
+  /** Whether it counts against `maxProcesses` (executing and not paused). */
+  holdsSlot = false;
+  /** Waiting requests in progress; PAUSED (and SIGSTOPped) while above zero. */
+  waits = 0;
+  paused = false;
+  /** The task body ended: open waits no longer pause or resume it. */
+  settled = false;
+  /** Why it could not start, when it said so. */
+  failure: string | undefined;
+  /** Aborted when the child exits or is killed: ends its waits. */
+  readonly gone = new AbortController();
+  private unanswered: number[] = [];
+  private lock: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly context: RunnerContext,
+    readonly link: InvocationProcessLink,
+  ) {}
+
+  get runnerId(): string {
+    return this.context.runnerId;
+  }
+
+  /** Runs pause and resume steps one after the other. */
+  serialized(step: () => Promise<void>): Promise<void> {
+    const next = this.lock.then(step);
+    this.lock = next.catch(() => {});
+    return next;
+  }
+
+  /** Answers a waiting request now, or once the child is resumed when it is paused. */
+  answer(requestId: number): void {
+    if (this.paused) this.unanswered.push(requestId);
+    else this.link.send({ type: "continue", requestId });
+  }
+
+  /** Answers the requests held back while paused. */
+  answerHeldBack(): void {
+    for (const requestId of this.unanswered.splice(0)) this.link.send({ type: "continue", requestId });
+  }
+}
+
+/** What the parent lends the pause control. */
+export interface PauseHost {
+  readonly app: AppCore;
+  readonly slots: SlotPool;
+}
+
+/**
+ * A child's task awaits `ids`: record the waits, and unless they are final already, pause the
+ * child (PAUSED with the child's runner id, SIGSTOP, slot freed) until they are, then resume
+ * it (a slot first, RESUMED with the child's id, SIGCONT) and answer. Concurrent requests of
+ * one child keep it paused until the last is satisfied. A status change refused (the
+ * invocation was taken over) ends the child: its work belongs to someone else now.
+ */
+export async function handleWaiting(
+  host: PauseHost,
+  child: InvocationProcess,
+  requestId: number,
+  ids: readonly string[],
+): Promise<void> {
+  const invocationId = child.invocationId;
+  const orchestrator = host.app.backend.orchestrator;
+  if (!invocationId) return child.answer(requestId);
+  await orchestrator.recordWaits(invocationId, ids);
+  const statuses = await orchestrator.getStatuses(ids);
+  if (ids.every((id) => isFinalStatus(statuses.get(id)?.status ?? InvocationStatus.REGISTERED))) {
+    return child.answer(requestId);
+  }
+  child.waits++;
+  try {
+    if (child.waits === 1 && !child.settled) await child.serialized(() => pause(host, child, invocationId));
+    await host.app.finality.waitForFinal(ids, child.gone.signal);
+  } finally {
+    child.waits--;
+    child.answer(requestId);
+    if (child.waits === 0 && !child.settled && !child.gone.signal.aborted) {
+      await child.serialized(() => resume(host, child, invocationId));
+    }
+  }
+}
+
+/**
+ * The child's task body ended (its outcome is about to be written) while waits may still be
+ * open (`Promise.race`, a result() not awaited): those no longer pause it, and a paused child
+ * is resumed first so its final status is written from RESUMED.
+ */
+export async function handleSettle(
+  host: PauseHost,
+  child: InvocationProcess,
+  requestId: number,
+): Promise<void> {
+  const invocationId = child.invocationId;
+  child.settled = true;
+  if (invocationId) await child.serialized(() => resume(host, child, invocationId));
+  child.answer(requestId);
+}
+
+async function pause(host: PauseHost, child: InvocationProcess, invocationId: string): Promise<void> {
+  if (child.paused || child.gone.signal.aborted) return;
+  await host.app.backend.orchestrator.transition({
+    invocationId,
+    to: InvocationStatus.PAUSED,
+    runnerId: child.runnerId,
+    now: Date.now(),
+  });
+  child.paused = true;
+  child.link.pause();
+  if (child.holdsSlot) {
+    child.holdsSlot = false;
+    host.slots.release();
+  }
+}
+
+async function resume(host: PauseHost, child: InvocationProcess, invocationId: string): Promise<void> {
+  if (!child.paused) return;
+  await host.slots.takeForResume();
+  if (child.gone.signal.aborted) {
+    host.slots.release();
+    return;
+  }
+  child.holdsSlot = true;
+  await host.app.backend.orchestrator.transition({
+    invocationId,
+    to: InvocationStatus.RESUMED,
+    runnerId: child.runnerId,
+    now: Date.now(),
+  });
+  child.link.resume();
+  child.paused = false;
+  child.answerHeldBack();
+}

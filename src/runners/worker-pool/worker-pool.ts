@@ -1,0 +1,196 @@
+import { RunnerError } from "../../errors/errors.js";
+import type { Logger } from "../../logging/logger.js";
+import type { ChildInit, PoolParentMessage, PoolWorkerMessage } from "../child/messages.js";
+import { describeExit, type WorkerExit, type WorkerLink } from "../child/worker-link.js";
+import { newChildRunnerContext, type RunnerContext, runnerContextToJson } from "../runner-context.js";
+import { Wakeup } from "../wakeup.js";
+
+export type PoolWorkerLink = WorkerLink<PoolParentMessage, PoolWorkerMessage>;
+
+/** One worker of a pool: a child process or thread running an AsyncRunner. */
+export interface PoolMember {
+  readonly context: RunnerContext;
+  readonly link: PoolWorkerLink;
+  /** starting: not yet running its AsyncRunner; stopping: asked to stop. */
+  state: "starting" | "running" | "stopping";
+  /** The invocations it holds, as it last reported them. */
+  held: readonly string[];
+  /** Since when it holds nothing (from its start until its first report). */
+  idleSince: number;
+  /** Why it could not start, when it said so. */
+  failure?: string;
+}
+
+export interface WorkerPoolOptions {
+  readonly parentContext: RunnerContext;
+  /** The runner class recorded in the workers' contexts. */
+  readonly workerClass: string;
+  /** Invocations each worker's AsyncRunner runs at once. */
+  readonly concurrency: number;
+  readonly childInit: () => Omit<ChildInit, "context">;
+  /** Starts a worker (fork or thread). */
+  readonly launch: () => PoolWorkerLink;
+  /** Stores a new worker's context and first heartbeat (BaseRunner.registerNewChildRunnerContext). */
+  readonly register: (context: RunnerContext) => Promise<void>;
+  /** Hands back an invocation a dead worker still owned (BaseRunner.killAndReroute). */
+  readonly reroute: (invocationId: string, context: RunnerContext) => Promise<void>;
+  /** Current owners of invocations (orchestrator status records). */
+  readonly ownersOf: (invocationIds: readonly string[]) => Promise<Map<string, string | null>>;
+  readonly logger: Logger;
+}
+
+/** Workers that exit before they start, in a row, after which the runner gives up. */
+const MAX_FAILED_STARTS = 3;
+
+/**
+ * The workers of a pooled runner (MultiProcessRunner, PersistentProcessRunner, ThreadRunner):
+ * starts them, follows their reports, reaps the dead (handing back what they still owned) and
+ * stops them. The runner holding it decides how many there should be.
+ */
+export class WorkerPool {
+  private readonly members = new Map<string, PoolMember>();
+  private readonly exits: Array<{ member: PoolMember; exit: WorkerExit }> = [];
+  private failedStarts = 0;
+  private lastFailure = "";
+  /** Woken on every worker event (start, load report, exit): the runner's loop waits on it. */
+  readonly events = new Wakeup();
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Every worker not yet reaped (their heartbeats are reported by the parent). */
+  get live(): PoolMember[] {
+    return [...this.members.values()];
+  }
+
+  /** Workers that count toward the pool's size: starting or running, not stopping. */
+  get active(): PoolMember[] {
+    return this.live.filter((member) => member.state !== "stopping");
+  }
+
+  /** Starts one worker and registers its context (with the worker's pid). */
+  async spawn(): Promise<PoolMember> {
+    const { parentContext, workerClass } = this.options;
+    const link = this.options.launch();
+    const context = { ...newChildRunnerContext(parentContext, workerClass), pid: link.pid };
+    const member: PoolMember = { context, link, state: "starting", held: [], idleSince: Date.now() };
+    this.members.set(context.runnerId, member);
+    link.onMessage((message) => this.onMessage(member, message));
+    void link.exited.then((exit) => {
+      this.exits.push({ member, exit });
+      this.events.wake();
+    });
+    await this.options.register(context);
+    return member;
+  }
+
+  /** Starts workers until `count` are active. */
+  async fillTo(count: number): Promise<void> {
+    const missing = count - this.active.length;
+    for (let i = 0; i < missing; i++) await this.spawn();
+  }
+
+  /** Asks a worker to stop; it hands its work back and exits (reaped later). */
+  stop(member: PoolMember): void {
+    member.state = "stopping";
+    member.link.requestStop();
+  }
+
+  /**
+   * Removes the workers that exited and hands back the invocations a dead worker still owned.
+   * Throws a RunnerError when workers keep exiting before they start (a broken app module).
+   */
+  async reap(): Promise<void> {
+    for (const { member, exit } of this.exits.splice(0)) {
+      this.members.delete(member.context.runnerId);
+      const how = describeExit({ ...exit, ...(member.failure ? { error: member.failure } : {}) });
+      if (member.state === "starting") {
+        this.failedStarts++;
+        this.lastFailure = how;
+      }
+      if (member.state !== "stopping") {
+        this.options.logger.warn(`runner:${member.context.runnerId} worker exited (${how})`);
+      }
+      await this.handBack(member);
+    }
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      throw new RunnerError(
+        `${this.options.workerClass} workers exit before they start (last: ${this.lastFailure})`,
+      );
+    }
+  }
+
+  /**
+   * Asks every worker to stop, waits up to `graceMs` for them to exit, ends the rest, then
+   * reaps them all.
+   */
+  async stopAll(graceMs: number): Promise<void> {
+    const members = this.live;
+    for (const member of members) if (!member.link.hasExited) this.stop(member);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.all(members.map((m) => m.link.exited)), grace]);
+    clearTimeout(timer);
+    const stragglers = members.filter((member) => !member.link.hasExited);
+    for (const member of stragglers) {
+      this.options.logger.warn(
+        `runner:${member.context.runnerId} worker did not stop in ${graceMs} ms; killed`,
+      );
+      member.link.kill();
+    }
+    await Promise.all(members.map((m) => m.link.exited));
+    this.failedStarts = 0;
+    await this.reap();
+  }
+
+  /** Slots of active workers not holding an invocation (a starting worker counts as all free). */
+  freeSlots(): number {
+    const { concurrency } = this.options;
+    return this.active.reduce((sum, member) => sum + Math.max(0, concurrency - member.held.length), 0);
+  }
+
+  /** Heartbeat entries of every live worker, with their contexts. */
+  heartbeats(): Array<{ runnerId: string; context: string }> {
+    return this.live.map((m) => ({ runnerId: m.context.runnerId, context: runnerContextToJson(m.context) }));
+  }
+
+  private onMessage(member: PoolMember, message: PoolWorkerMessage): void {
+    switch (message.type) {
+      case "hello":
+        member.link.send({
+          type: "init",
+          init: {
+            ...this.options.childInit(),
+            context: runnerContextToJson(member.context),
+            concurrency: this.options.concurrency,
+          },
+        });
+        return;
+      case "started":
+        if (member.state === "starting") member.state = "running";
+        member.idleSince = Date.now();
+        this.failedStarts = 0;
+        break;
+      case "load":
+        if (member.held.length > 0 && message.held.length === 0) member.idleSince = Date.now();
+        member.held = message.held;
+        break;
+      case "failed":
+        member.failure = message.message;
+        break;
+    }
+    this.events.wake();
+  }
+
+  /** The invocations a dead worker still owns go back to the queue (KILLED, REROUTED). */
+  private async handBack(member: PoolMember): Promise<void> {
+    if (member.held.length === 0) return;
+    const owners = await this.options.ownersOf(member.held);
+    for (const id of member.held) {
+      if (owners.get(id) !== member.context.runnerId) continue;
+      this.options.logger.warn(`invocation:${id} handed back: its worker ${member.context.runnerId} died`);
+      await this.options.reroute(id, member.context);
+    }
+  }
+}
