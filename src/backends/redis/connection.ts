@@ -1,0 +1,54 @@
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
+import { ConfigError } from "../../errors/errors.js";
+
+type RedisConstructor = new (url: string, options: RedisOptions) => Redis;
+
+let driver: RedisConstructor | undefined;
+
+/**
+ * ioredis, loaded on first use: it is an optional peer dependency, so importing tsnenc (and
+ * its backend factory) never requires it. ioredis is CommonJS, so `require` loads it
+ * synchronously and the backend factory stays synchronous.
+ */
+function loadDriver(): RedisConstructor {
+  if (driver) return driver;
+  try {
+    const module = createRequire(import.meta.url)("ioredis") as { Redis: RedisConstructor };
+    driver = module.Redis;
+    return driver;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      "backend",
+      `the redis backend needs the 'ioredis' package (npm install ioredis): ${reason}`,
+    );
+  }
+}
+
+/**
+ * Opens a connection to `url`. Commands issued in the same tick are sent in one write
+ * (auto-pipelining); a dropped connection reconnects and re-subscribes its channels.
+ */
+export function openRedis(url: string, role: "commands" | "subscriber", appId: string): Redis {
+  const Driver = loadDriver();
+  const client = new Driver(url, {
+    enableAutoPipelining: role === "commands",
+    autoResubscribe: true,
+    connectionName: `tsnenc-${role}-${appId}`.replace(/[^\x21-\x7e]/g, "_"),
+  });
+  // Connection errors surface as rejected commands; ioredis reconnects by itself. Without a
+  // listener it would also print every error to stderr.
+  client.on("error", () => {});
+  return client;
+}
+
+/** Closes a connection: QUIT when it is usable, else drops it. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === "end") return;
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,129 @@
+import type { Redis } from "ioredis";
+import type { FinalListener } from "../contract/orchestrator.js";
+import type { RedisKeys } from "./keys.js";
+
+/**
+ * The app's pub/sub side, on one dedicated subscriber connection opened on first use: wakes
+ * `waitForWork` callers when work is queued and feeds `onFinal` listeners. The scripts publish
+ * after their writes, so a message always describes committed state. Listeners and waiters are
+ * kept here, not on the connection, so they survive reconnects (ioredis re-subscribes); after a
+ * reconnect every work waiter is woken to re-check the queue.
+ */
+export class RedisNotifier {
+  private subscriber: Redis | null = null;
+  private subscribing: Promise<void> | null = null;
+  /** Set while a subscription is being set up; commands wait for it (see `settled`). */
+  private pending: Promise<void> | null = null;
+  private readonly finalListeners = new Set<FinalListener>();
+  private readonly workWaiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly keys: RedisKeys,
+    private readonly open: () => Redis,
+  ) {}
+
+  /** Resolves once the app's channels are subscribed; safe to call repeatedly. */
+  subscribe(): Promise<void> {
+    if (this.subscribing) return this.subscribing;
+    const subscriber = this.open();
+    this.subscriber = subscriber;
+    subscriber.on("message", (channel: string, message: string) => this.dispatch(channel, message));
+    let connections = 0;
+    subscriber.on("ready", () => {
+      // After a reconnect a message may have been missed: waiters re-check the queue.
+      if (++connections > 1) this.wakeWork();
+    });
+    const subscribing = subscriber.subscribe(this.keys.workChannel, this.keys.finalChannel).then(
+      () => {
+        this.pending = null;
+      },
+      (error: unknown) => {
+        this.pending = null;
+        this.subscribing = null;
+        this.subscriber = null;
+        subscriber.disconnect();
+        throw error;
+      },
+    );
+    this.subscribing = subscribing;
+    this.pending = subscribing.catch(() => {});
+    return subscribing;
+  }
+
+  /**
+   * A subscription still being set up, or null. Commands that may publish (or that a waiter
+   * issues right after subscribing) wait for it, so a listener registered before a change in
+   * this process always hears about it.
+   */
+  settled(): Promise<void> | null {
+    return this.pending;
+  }
+
+  onFinal(listener: FinalListener): () => void {
+    this.finalListeners.add(listener);
+    this.subscribe().catch(() => {});
+    return () => {
+      this.finalListeners.delete(listener);
+    };
+  }
+
+  /** Registers a one-shot wake-up for queued work; returns its removal. */
+  addWorkWaiter(wake: () => void): () => void {
+    if (this.closed) {
+      queueMicrotask(wake);
+      return () => {};
+    }
+    this.workWaiters.add(wake);
+    return () => {
+      this.workWaiters.delete(wake);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.finalListeners.clear();
+    this.wakeWork();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    this.subscribing = null;
+    this.pending = null;
+    if (subscriber) {
+      try {
+        await subscriber.quit();
+      } catch {
+        subscriber.disconnect();
+      }
+    }
+  }
+
+  private dispatch(channel: string, message: string): void {
+    if (channel === this.keys.workChannel) {
+      this.wakeWork();
+      return;
+    }
+    if (channel !== this.keys.finalChannel || this.finalListeners.size === 0) return;
+    let ids: string[];
+    try {
+      const parsed: unknown = JSON.parse(message);
+      ids = Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
+    } catch {
+      return;
+    }
+    if (ids.length === 0) return;
+    for (const listener of [...this.finalListeners]) {
+      try {
+        listener(ids);
+      } catch {
+        // A listener's failure is its own; the change is committed.
+      }
+    }
+  }
+
+  private wakeWork(): void {
+    if (this.workWaiters.size === 0) return;
+    const waiters = [...this.workWaiters];
+    this.workWaiters.clear();
+    for (const wake of waiters) wake();
+  }
+}

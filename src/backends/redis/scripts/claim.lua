@@ -1,0 +1,96 @@
+-- claim: recovers expired PENDING leases, then claims up to A.max invocations for A.runner:
+-- the most-waited-on first, then the queue in FIFO order (OrchestratorStore.claim).
+-- A: { base, rules, runner, max, lease, now }
+-- Returns { record_1, retries_1, record_2, retries_2, ... } (records as stored JSON).
+local runner, now, max = A.runner, A.now, A.max
+local lease_until = now + A.lease
+local out = {}
+local claimed = 0
+if max <= 0 then return out end
+
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)) do
+  redis.call('ZREM', LEASES, id)
+  local cur = load(id)
+  if cur and cur.st == R.pending then
+    must(cur, R.recovery, runner, now)
+    must(cur, R.rerouted, runner, now)
+    enqueue(id, now, 0, cur.w)
+  end
+end
+
+-- Removes `cur` from the queues (`popped`: it was just popped from the FIFO queue).
+local function unqueue(cur, popped)
+  if not popped then
+    redis.call('ZREM', QUEUE, cur.id)
+    redis.call('ZREM', DELAYED, cur.id)
+  end
+  if cur.w then redis.call('ZREM', WAITED, cur.id) end
+end
+
+-- Claims `cur` (available, not parked, due); without a free running slot it is parked or ended.
+local function take(cur, popped)
+  if cur.run then
+    local slots = B .. 'slots:' .. cur.run
+    if redis.call('SISMEMBER', slots, cur.id) == 0 then
+      if redis.call('SCARD', slots) >= (tonumber(cur.lim) or 1) then
+        unqueue(cur, popped)
+        if cur.rr == '0' then
+          must(cur, R.ccf, runner, now)
+        else
+          must(cur, R.cc, runner, now)
+          must(cur, R.rerouted, runner, now)
+          redis.call('RPUSH', B .. 'parked:' .. cur.run, cur.id)
+          redis.call('HSET', inv_key(cur.id), 'pk', '1')
+        end
+        return false
+      end
+      redis.call('SADD', slots, cur.id)
+    end
+  end
+  unqueue(cur, popped)
+  must(cur, R.pending, runner, now)
+  redis.call('ZADD', LEASES, lease_until, cur.id)
+  out[#out + 1] = cur.rec
+  out[#out + 1] = cur.rt or '0'
+  return true
+end
+
+-- Invocations others wait on, most waiters first; a delayed one that is not due stays.
+local kept = 0
+while claimed < max do
+  local ids = redis.call('ZREVRANGE', WAITED, kept, kept + max - claimed - 1)
+  if #ids == 0 then break end
+  for _, id in ipairs(ids) do
+    local cur = load(id, true)
+    if not cur or not has(R.avail, cur.st) or cur.pk then
+      redis.call('ZREM', WAITED, id)
+    else
+      local due = redis.call('ZSCORE', DELAYED, id)
+      if due and tonumber(due) > now then
+        kept = kept + 1
+      elseif take(cur, false) then
+        claimed = claimed + 1
+        if claimed >= max then break end
+      end
+    end
+  end
+end
+
+-- Delayed entries that are due join the back of the queue.
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)) do
+  redis.call('ZREM', DELAYED, id)
+  redis.call('ZADD', QUEUE, 'NX', redis.call('INCR', SEQ), id)
+end
+
+-- Then the queue in FIFO order; stale entries are dropped.
+while claimed < max do
+  local popped = redis.call('ZPOPMIN', QUEUE, max - claimed)
+  if #popped == 0 then break end
+  for i = 1, #popped, 2 do
+    local cur = load(popped[i], true)
+    if cur and has(R.avail, cur.st) and not cur.pk and take(cur, true) then claimed = claimed + 1 end
+  end
+end
+
+flush()
+return out
