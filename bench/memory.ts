@@ -4,7 +4,10 @@ import { AsyncRunner, Tsnenc } from "../src/index.js";
 import { report, round } from "./report.js";
 
 function newApp(): Tsnenc {
-  return new Tsnenc({ appId: `bench-${randomUUID()}`, backend: "memory", loggingLevel: "error" }, { env: {} });
+  return new Tsnenc(
+    { appId: `bench-${randomUUID()}`, backend: "memory", loggingLevel: "error" },
+    { env: {} },
+  );
 }
 
 async function withRunner<T>(app: Tsnenc, maxConcurrency: number, body: () => Promise<T>): Promise<T> {
