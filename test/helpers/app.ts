@@ -11,7 +11,10 @@ import { findInvalidHistoryStep } from "../../src/status/transition.js";
 /** A fresh, isolated app: its own app id, no config files, no env, quiet logs. */
 export function createTestApp(config: TsnencConfig = {}, env: NodeJS.ProcessEnv = {}): Tsnenc {
   const cwd = mkdtempSync(join(tmpdir(), "tsnenc-test-"));
-  return new Tsnenc({ appId: `test-${randomUUID()}`, backend: "memory", loggingLevel: "error", ...config }, { cwd, env });
+  return new Tsnenc(
+    { appId: `test-${randomUUID()}`, backend: "memory", loggingLevel: "error", ...config },
+    { cwd, env },
+  );
 }
 
 /**
