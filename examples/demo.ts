@@ -1,43 +1,38 @@
 /**
- * The quick-start demo (`npm start`): an app with three tasks, a runner in this process, and
- * a client that registers work and waits for it. It prints what happens, then exits 0.
+ * The quick-start demo (`npm start`): starts a runner process on the demo app, registers work
+ * from this (client) process on the embedded SQLite default, prints what happens, stops the
+ * runner and exits 0.
  */
-import { AsyncRunner, Tsnenc } from "../src/index.js";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { add, app, fib, ship } from "./app.js";
 
-const app = new Tsnenc({ appId: "demo", loggingLevel: "warning" });
+const root = fileURLToPath(new URL("..", import.meta.url));
+const statuses = async (inv: { history(): Promise<Array<{ status: string }>> }) =>
+  (await inv.history()).map((h) => h.status).join(" -> ");
 
-const add = app.task("add", async (x: number, y: number) => x + y);
+await app.purge(); // start from an empty demo app in .tsnenc/tsnenc.db
+console.log(`client: backend ${app.conf.backend} (${app.conf.sourceOf("backend").tier}), app '${app.appId}'`);
 
-// A task that awaits other tasks: it is paused while they run, so one slot is enough.
-const fib = app.task("fib", async (n: number): Promise<number> => {
-  if (n < 2) return n;
-  const [a, b] = await Promise.all([fib(n - 1).result(), fib(n - 2).result()]);
-  return a + b;
-});
-
-let attempts = 0;
-const flaky = app.task(
-  "flaky",
-  async (order: string) => {
-    attempts++;
-    if (attempts < 3) throw new Error(`warehouse busy (attempt ${attempts})`);
-    return `order ${order} shipped after ${attempts} attempts`;
-  },
-  { maxRetries: 5, retryFor: [Error], retryDelayMs: 50, retryBackoffFactor: 2 },
+const runner = spawn(
+  process.execPath,
+  ["--import", "tsx", "src/cli/main.ts", "runner", "start", "--app", "examples/app.ts"],
+  { cwd: root, env: { ...process.env, TSNENC__MAX_CONCURRENCY: "2" }, stdio: ["ignore", "inherit", "pipe"] },
 );
-
-const runner = new AsyncRunner(app, { maxConcurrency: 2 });
-const running = runner.run();
-console.log(`runner ${runner.runnerId.slice(0, 8)} started with ${runner.maxParallelSlots} slots`);
+runner.stderr.setEncoding("utf8");
+runner.stderr.on("data", (chunk: string) => process.stdout.write(`runner: ${chunk}`));
 
 const sum = await add(1, 2);
-console.log(`add(1, 2) registered as ${sum.invocationId.slice(0, 8)} -> ${await sum.result()}`);
-console.log(`  history: ${(await sum.history()).map((h) => h.status).join(" -> ")}`);
+console.log(`client: add(1, 2) registered as ${sum.invocationId.slice(0, 8)}`);
+console.log(`client: add(1, 2) = ${await sum.result()}   [${await statuses(sum)}]`);
 
 const started = Date.now();
 const fib12 = await fib(12);
-console.log(`fib(12) on 2 slots -> ${await fib12.result()} (${Date.now() - started} ms, 465 invocations)`);
-console.log(`  history: ${(await fib12.history()).map((h) => h.status).join(" -> ")}`);
+console.log(
+  `client: fib(12) = ${await fib12.result()} on 2 slots, 465 invocations, ${Date.now() - started} ms`,
+);
+console.log(`        [${await statuses(fib12)}]`);
 
 const group = await add.parallelize([
   [1, 1],
@@ -45,12 +40,13 @@ const group = await add.parallelize([
   [3, 3],
   [4, 4],
 ]);
-console.log(`parallelize add x4 -> ${JSON.stringify(await group.all())}`);
+console.log(`client: parallelize add x4 = ${JSON.stringify(await group.all())}`);
 
-const shipped = await flaky("A-17");
-console.log(`flaky("A-17") -> ${await shipped.result()} (retries: ${await shipped.numRetries()})`);
+const shipped = await ship("A-17");
+console.log(`client: ${await shipped.result()} (retries: ${await shipped.numRetries()})`);
 
-runner.stopRunnerLoop();
-await running;
+runner.kill("SIGTERM");
+const [code] = await once(runner, "exit");
 await app.close();
-console.log("runner stopped; demo done");
+console.log(`client: runner exited with code ${code}; demo done`);
+process.exit(code === 0 ? 0 : 1);

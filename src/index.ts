@@ -10,8 +10,17 @@ export type { InvocationGroup } from "./invocation/group.js";
 export { type HistoryItem, type Invocation, PendingInvocation } from "./invocation/invocation.js";
 export { AsyncRunner, type AsyncRunnerOptions } from "./runners/async-runner.js";
 export { BaseRunner, type RunnerOptions } from "./runners/base-runner.js";
+export type { AppModuleRef } from "./runners/child/app-module.js";
 export { DummyRunner, ExternalRunner } from "./runners/dummy-runner.js";
+export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./runners/multi-process-runner.js";
+export {
+  PersistentProcessRunner,
+  type PersistentProcessRunnerOptions,
+} from "./runners/persistent-process-runner.js";
+export { ProcessRunner, type ProcessRunnerOptions } from "./runners/process-runner.js";
 export type { RunnerContext } from "./runners/runner-context.js";
+export { ThreadRunner, type ThreadRunnerOptions } from "./runners/thread-runner.js";
+export type { SpawningRunnerOptions } from "./runners/worker-pool/pool-support.js";
 export { STATUS_TABLE, type StatusDefinition } from "./status/status-table.js";
 export { InvocationStatus } from "./status/statuses.js";
 export type { Task } from "./task/task.js";

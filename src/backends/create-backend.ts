@@ -18,7 +18,7 @@ export function createBackend(conf: AppConfig): Backend {
     default:
       throw new ConfigError(
         "backend",
-        `'${conf.backend}' is not available in this version of tsnenc (available: memory)`,
+        `'${conf.backend}' is not available in this version of tsnenc (available: memory, sqlite, redis)`,
       );
   }
 }

@@ -43,6 +43,13 @@ export interface AppScopeValues {
   rabbitmqUrl: string;
   runner: RunnerName;
   maxConcurrency: number;
+  minProcesses: number;
+  maxProcesses: number;
+  idleTimeoutProcessMs: number;
+  numProcesses: number;
+  processConcurrency: number;
+  numThreads: number;
+  threadConcurrency: number;
   runnerConsideredDeadAfterMs: number;
   runnerHeartbeatIntervalMs: number;
   invocationLeaseMs: number;
@@ -141,7 +148,11 @@ const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 
 const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } = {
   appId: str("tsnenc", "the app's id; isolates its data in a shared backend"),
-  backend: oneOf(BACKENDS, "memory", "broker, orchestrator, state backend, trigger and data store backend"),
+  backend: oneOf(
+    BACKENDS,
+    "sqlite",
+    "broker, orchestrator, state backend, trigger and data store backend (sqlite: .tsnenc/tsnenc.db under the working directory unless sqlitePath is set)",
+  ),
   sqlitePath: str("", "SQLite database file (backend sqlite)"),
   redisUrl: str("", "Redis connection URL (backend redis)"),
   postgresUrl: str("", "PostgreSQL connection URL (backend postgres)"),
@@ -149,6 +160,21 @@ const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } 
   rabbitmqUrl: str("", "RabbitMQ connection URL (broker rabbitmq)"),
   runner: oneOf(RUNNER_NAMES, "AsyncRunner", "runner class name"),
   maxConcurrency: int(50, 1, "invocations an AsyncRunner (or each AsyncRunner child) runs at once"),
+  minProcesses: int(1, 1, "child processes a MultiProcessRunner keeps at least"),
+  maxProcesses: int(
+    0,
+    0,
+    "MultiProcessRunner: most child processes; ProcessRunner: most invocations running at once; 0 = CPU count",
+  ),
+  idleTimeoutProcessMs: int(
+    4_000,
+    0,
+    "a MultiProcessRunner stops a child idle this long (down to minProcesses)",
+  ),
+  numProcesses: int(0, 0, "child processes of a PersistentProcessRunner; 0 = CPU count"),
+  processConcurrency: int(1, 1, "invocations each PersistentProcessRunner child runs at once"),
+  numThreads: int(0, 0, "worker threads of a ThreadRunner; 0 = CPU count"),
+  threadConcurrency: int(1, 1, "invocations each ThreadRunner thread runs at once"),
   runnerConsideredDeadAfterMs: int(20_000, 1, "heartbeat age after which a runner's work is recovered"),
   runnerHeartbeatIntervalMs: int(5_000, 1, "how often a runner reports its heartbeat"),
   invocationLeaseMs: int(30_000, 1, "how long a runner owns an invocation without renewing it"),

@@ -85,8 +85,9 @@ export class MultiProcessRunner extends BaseRunner {
     await this.scaleUp(pool);
     this.stopIdleChildren(pool);
     const settings = this.app.settings;
+    const idleCheckMs = Math.max(10, this.idleTimeoutProcessMs / 2);
     await this.workers.waitForEvent(
-      Math.min(settings.runnerIdlePollMs, this.msUntilServicesDue(), this.idleTimeoutProcessMs / 2 || 10),
+      Math.min(settings.runnerIdlePollMs, this.msUntilServicesDue(), idleCheckMs),
     );
   }
 

@@ -1,13 +1,13 @@
 import type { ClaimedInvocation } from "../backends/contract/records.js";
 import type { AppCore } from "../engine/app-core.js";
-import { RunnerError } from "../errors/errors.js";
-import { isFinalStatus } from "../status/status-table.js";
+import { RunnerNotExecutableError } from "../errors/errors.js";
 import { BaseRunner } from "./base-runner.js";
 import { orCpuCount, runnerSetting } from "./child/app-config-bridge.js";
 import { type AppModuleRef, childExecArgv, requireAppModule, siblingEntryPath } from "./child/app-module.js";
 import type { InvocationChildMessage, InvocationParentMessage } from "./child/messages.js";
 import { describeExit, forkChild, type WorkerExit } from "./child/worker-link.js";
 import {
+  handBackIfOwned,
   handleSettle,
   handleWaiting,
   InvocationProcess,
@@ -83,7 +83,11 @@ export class ProcessRunner extends BaseRunner {
 
   async runnerLoopIteration(): Promise<void> {
     if (this.failedStarts >= MAX_FAILED_STARTS) {
-      throw new RunnerError(`ProcessRunner children exit before they are ready (last: ${this.lastFailure})`);
+      // Fatal (BaseRunner retries other errors): a broken app module or backend would loop forever.
+      this.failedStarts = 0;
+      throw new RunnerNotExecutableError(
+        `ProcessRunner children exit before they are ready (last: ${this.lastFailure})`,
+      );
     }
     await this.startWarmChildren();
     let queueEmpty = false;
@@ -234,6 +238,10 @@ export class ProcessRunner extends BaseRunner {
           (error: unknown) => this.onPauseControlError(child, error),
         );
         return;
+      case "paused":
+      case "running":
+        child.noteAck(message.type);
+        return;
       case "done":
         child.phase = "done";
         this.releaseSlot(child);
@@ -262,22 +270,12 @@ export class ProcessRunner extends BaseRunner {
       this.failedStarts++;
       this.lastFailure = describeExit({ ...exit, ...(child.failure ? { error: child.failure } : {}) });
     }
-    if (child.invocationId && child.phase === "executing") await this.handBack(child, describeExit(exit));
-    this.wakeup.wake();
-  }
-
-  /** The invocation of a child that died while executing it goes back to the queue. */
-  private async handBack(child: InvocationProcess, how: string): Promise<void> {
-    const id = child.invocationId;
-    if (!id) return;
-    try {
-      const status = (await this.app.backend.orchestrator.getStatuses([id])).get(id);
-      if (!status || isFinalStatus(status.status) || status.ownerId !== child.runnerId) return;
-      this.logger.warn(`invocation:${id} handed back: its process exited (${how})`);
-      await this.killAndReroute(id, child.context);
-    } catch (error) {
-      this.logger.error(`invocation:${id} could not be handed back: ${String(error)}`, { error });
+    if (child.phase === "executing") {
+      await handBackIfOwned(this.app, child, describeExit(exit), (id, context) =>
+        this.killAndReroute(id, context),
+      );
     }
+    this.wakeup.wake();
   }
 
   private releaseSlot(child: InvocationProcess): void {

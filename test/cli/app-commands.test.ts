@@ -162,7 +162,7 @@ describe("tsnenc config show", () => {
     expect(out).toMatch(/^loggingLevel\s+"warning"\s+file:tsnenc\.config\.json\s+minimum level/m);
     expect(out).toMatch(/^maxRetries\s+2\s+file:tsnenc\.config\.json\s+/m);
     expect(out).toMatch(/^appId\s+"shown"\s+code\s+/m);
-    expect(out).toMatch(/^backend\s+"memory"\s+default\s+/m);
+    expect(out).toMatch(/^backend\s+"sqlite"\s+default\s+/m);
     // aligned: the SOURCE column starts at the same offset on every field line
     const lines = out.split("\n").filter((l) => /^(maxConcurrency|backend|appId) /.test(l));
     const offsets = lines.map((l) => l.search(/(env:|default|code)/));

@@ -25,7 +25,7 @@ describe("fields", () => {
     const conf = configIn();
     expect(conf.snapshot()).toMatchObject({
       appId: "tsnenc",
-      backend: "memory",
+      backend: "sqlite",
       broker: "",
       runner: "AsyncRunner",
       maxConcurrency: 50,

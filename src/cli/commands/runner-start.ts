@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import type { Tsnenc } from "../../app/tsnenc.js";
 import type { RunnerName } from "../../config/fields.js";
 import type { BaseRunner } from "../../runners/base-runner.js";
-import { createRunner } from "../../runners/create-runner.js";
+import type { AppModuleRef } from "../../runners/child/app-module.js";
+import { createRunner, startsChildren } from "../../runners/create-runner.js";
 import { loadApp } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
@@ -43,17 +44,21 @@ function isDummyRunner(runner: BaseRunner): boolean {
   return false;
 }
 
-/** The app's runner, of the class `name` (default: config `runner`); refuses runners that cannot execute. */
-export function selectRunner(app: Tsnenc, name?: string): BaseRunner {
+/**
+ * The app's runner, of the class `name` (default: config `runner`); refuses runners that cannot
+ * execute. Runners that start children (processes, threads) get `appModule` for them to import.
+ */
+export function selectRunner(app: Tsnenc, name?: string, appModule?: AppModuleRef): BaseRunner {
   let runner: BaseRunner;
   try {
     if (name !== undefined) app.conf.runner = name as RunnerName;
     runner = app.runner;
     // A runner created before the override (the module used app.runner) is of the old class.
     if (runner.runnerClass !== app.conf.runner) {
-      runner = createRunner(app, app.conf.runner);
+      runner = createRunner(app, app.conf.runner, appModule ? { appModule } : {});
       app.runner = runner;
     }
+    if (appModule && startsChildren(runner)) runner.appModule ??= appModule;
   } catch (error) {
     throw new CliError(message(error));
   }
@@ -74,8 +79,8 @@ export async function runnerStart(
   options: RunnerStartOptions,
   io: RunnerStartIo = processIo(),
 ): Promise<void> {
-  const { app } = await loadApp({ app: options.app, cwd: io.cwd });
-  const runner = selectRunner(app, options.runner);
+  const { app, modulePath, exportName } = await loadApp({ app: options.app, cwd: io.cwd });
+  const runner = selectRunner(app, options.runner, { path: modulePath, exportName });
   let slots: number;
   try {
     slots = runner.maxParallelSlots;

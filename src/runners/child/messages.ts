@@ -33,7 +33,9 @@ export type InvocationParentMessage =
   | { type: "init"; init: ChildInit }
   | { type: "execute"; claimed: ClaimedInvocation }
   /** A `waiting` request's results are final, or a `settle` is done (RESUMED when it was paused). */
-  | { type: "continue"; requestId: number };
+  | { type: "continue"; requestId: number }
+  /** The invocation is PAUSED: stop (SIGSTOP yourself) at this safe point until SIGCONT. */
+  | { type: "pause" };
 
 export type InvocationChildMessage =
   | { type: "hello" }
@@ -43,6 +45,10 @@ export type InvocationChildMessage =
   | { type: "waiting"; requestId: number; ids: string[] }
   /** The task body ended: resume the invocation if it is paused, and stop pausing it. */
   | { type: "settle"; requestId: number }
+  /** Answer to `pause`: the child stops itself right after sending this. */
+  | { type: "paused" }
+  /** The child runs again after stopping itself (SIGCONT). */
+  | { type: "running" }
   /** The invocation is final; the child is closing. */
   | { type: "done" }
   | { type: "failed"; message: string };

@@ -24,8 +24,7 @@ export interface WorkerLink<Out, In> {
   requestStop(): void;
   /** Ends the child at once: SIGKILL, or `terminate()` for a thread. */
   kill(): void;
-  /** SIGSTOP / SIGCONT a child process (no-op for threads and on Windows). */
-  pause(): void;
+  /** SIGCONT a child process that stopped itself (no-op for threads and on Windows). */
   resume(): void;
 }
 
@@ -34,7 +33,8 @@ export function describeExit(exit: WorkerExit): string {
   return exit.error ? `${how}: ${exit.error}` : how;
 }
 
-const CAN_STOP_PROCESSES = process.platform !== "win32";
+/** Whether processes can be stopped and continued (SIGSTOP / SIGCONT). */
+export const CAN_STOP_PROCESSES = process.platform !== "win32";
 
 /** Live children of this process, killed if it exits while they run (a paused child could not notice). */
 const liveChildren = new Set<ChildProcess>();
@@ -65,8 +65,8 @@ export function forkChild<Out, In extends { type: string }>(
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "json",
   });
-  child.stdout?.pipe(process.stdout, { end: false });
-  child.stderr?.pipe(process.stderr, { end: false });
+  child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   liveChildren.add(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -75,13 +75,19 @@ export function forkChild<Out, In extends { type: string }>(
   let exited = false;
   const listeners: Array<(message: In) => void> = [];
   const exit = new Promise<WorkerExit>((resolve) => {
-    child.once("exit", (code, signal) => {
+    const settle = (result: WorkerExit): void => {
+      if (exited) return;
       exited = true;
       liveChildren.delete(child);
-      resolve({ code, signal });
+      resolve(result);
+    };
+    child.once("exit", (code, signal) => settle({ code, signal }));
+    // A child that could not be spawned never emits "exit"; other errors (a failed send or
+    // kill) are followed by the exit event.
+    child.on("error", (error) => {
+      if (child.pid === undefined) settle({ code: null, signal: null, error: error.message });
     });
   });
-  child.on("error", () => {}); // a failed send or kill; the exit event tells the rest
   child.on("message", (message: unknown) => {
     if (isMessage<In>(message)) for (const listener of listeners) listener(message);
   });
@@ -107,7 +113,6 @@ export function forkChild<Out, In extends { type: string }>(
     },
     requestStop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
-    pause: () => CAN_STOP_PROCESSES && signal("SIGSTOP"),
     resume: () => CAN_STOP_PROCESSES && signal("SIGCONT"),
   };
 }
@@ -162,7 +167,6 @@ export function startThread<Out, In extends { type: string }>(
     kill() {
       if (!exited) void worker.terminate();
     },
-    pause() {},
     resume() {},
   };
 }

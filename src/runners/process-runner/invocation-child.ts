@@ -1,14 +1,28 @@
 // The entry of a ProcessRunner child: it imports the app's module, says it is ready, receives
 // one invocation its parent claimed for it, executes it under its own runner context and
 // exits. When the task awaits other invocations it asks its parent, which pauses it (PAUSED,
-// SIGSTOP, slot freed) and answers once the results are final (RESUMED, SIGCONT).
+// the child stops itself with SIGSTOP, slot freed) and answers once the results are final
+// (RESUMED, SIGCONT).
 import type { RunnerHandle } from "../../context/execution-context.js";
 import { executeClaimed } from "../../engine/execute.js";
 import { applyRuntimeConfig } from "../child/app-config-bridge.js";
 import { type ChildApp, importApp } from "../child/import-app.js";
 import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
-import { connectToParent } from "../child/parent-channel.js";
+import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
+import { CAN_STOP_PROCESSES } from "../child/worker-link.js";
 import { runnerContextFromJson } from "../runner-context.js";
+
+type Parent = ParentChannel<InvocationChildMessage, InvocationParentMessage>;
+
+/**
+ * Stops this process until its parent sends SIGCONT. Called from a message handler, so never
+ * inside a synchronous backend write: a stopped child holds no lock others need.
+ */
+async function stopHere(parent: Parent): Promise<void> {
+  await parent.sendNow({ type: "paused" });
+  if (CAN_STOP_PROCESSES) process.kill(process.pid, "SIGSTOP");
+  parent.send({ type: "running" });
+}
 
 async function main(): Promise<number> {
   const parent = connectToParent<InvocationChildMessage, InvocationParentMessage>();
@@ -34,6 +48,7 @@ async function main(): Promise<number> {
 
   const replies = new Map<number, () => void>();
   parent.onMessage((message) => {
+    if (message.type === "pause") void stopHere(parent);
     if (message.type !== "continue") return;
     replies.get(message.requestId)?.();
     replies.delete(message.requestId);
@@ -61,8 +76,9 @@ async function main(): Promise<number> {
       if (id === invocationId && waited) await ask({ type: "settle" });
     },
   };
-  await executeClaimed(app, claimed, runner, new AbortController().signal);
-  await parent.sendNow({ type: "done" });
+  const end: unknown = await executeClaimed(app, claimed, runner, new AbortController().signal);
+  // An outcome that could not be stored stays this child's: exiting without "done" hands it back.
+  if (end !== "unsaved") await parent.sendNow({ type: "done" });
   await app.close();
   return 0;
 }

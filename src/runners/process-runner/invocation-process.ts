@@ -25,10 +25,13 @@ export class InvocationProcess {
   settled = false;
   /** Why it could not start, when it said so. */
   failure: string | undefined;
+  /** It said it stops itself (`paused`) and has not said it runs again (`running`). */
+  stoppedItself = false;
   /** Aborted when the child exits or is killed: ends its waits. */
   readonly gone = new AbortController();
   private unanswered: number[] = [];
   private lock: Promise<void> = Promise.resolve();
+  private readonly ackWaiters: Array<{ type: "paused" | "running"; resolve: () => void }> = [];
 
   constructor(
     readonly context: RunnerContext,
@@ -50,6 +53,29 @@ export class InvocationProcess {
   answer(requestId: number): void {
     if (this.paused) this.unanswered.push(requestId);
     else this.link.send({ type: "continue", requestId });
+  }
+
+  /** The child acknowledged a pause (`paused`) or runs again (`running`). */
+  noteAck(type: "paused" | "running"): void {
+    this.stoppedItself = type === "paused";
+    for (const waiter of this.ackWaiters.filter((w) => w.type === type)) {
+      this.ackWaiters.splice(this.ackWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  /** Resolves on the next `type` acknowledgement, when the child is gone, or after `timeoutMs` if given. */
+  nextAck(type: "paused" | "running", timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.gone.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
+      this.gone.signal.addEventListener("abort", done, { once: true });
+      this.ackWaiters.push({ type, resolve: done });
+    });
   }
 
   /** Answers the requests held back while paused. */
@@ -114,6 +140,15 @@ export async function handleSettle(
   child.answer(requestId);
 }
 
+/** How often SIGCONT is sent again until a resumed child says it runs. */
+const CONTINUE_RETRY_MS = 50;
+
+/**
+ * PAUSED with the child's runner id, then the child is asked to stop: it stops itself
+ * (SIGSTOP) at a safe point, between two turns of its event loop, so it never freezes in the
+ * middle of a backend write holding a lock. Its slot is freed once it acknowledged (a child
+ * busy in synchronous code keeps its slot until then: it is using the CPU).
+ */
 async function pause(host: PauseHost, child: InvocationProcess, invocationId: string): Promise<void> {
   if (child.paused || child.gone.signal.aborted) return;
   await host.app.backend.orchestrator.transition({
@@ -123,13 +158,16 @@ async function pause(host: PauseHost, child: InvocationProcess, invocationId: st
     now: Date.now(),
   });
   child.paused = true;
-  child.link.pause();
+  const acknowledged = child.nextAck("paused");
+  child.link.send({ type: "pause" });
+  await acknowledged;
   if (child.holdsSlot) {
     child.holdsSlot = false;
     host.slots.release();
   }
 }
 
+/** A slot first (ahead of new claims), RESUMED with the child's id, then SIGCONT until it runs. */
 async function resume(host: PauseHost, child: InvocationProcess, invocationId: string): Promise<void> {
   if (!child.paused) return;
   await host.slots.takeForResume();
@@ -144,7 +182,31 @@ async function resume(host: PauseHost, child: InvocationProcess, invocationId: s
     runnerId: child.runnerId,
     now: Date.now(),
   });
-  child.link.resume();
+  // SIGCONT may arrive before the child has stopped itself: send it again until it says it runs.
+  while (child.stoppedItself && !child.gone.signal.aborted) {
+    const running = child.nextAck("running", CONTINUE_RETRY_MS);
+    child.link.resume();
+    await running;
+  }
   child.paused = false;
   child.answerHeldBack();
+}
+
+/** The invocation of a child that died while executing it goes back to the queue, if still the child's. */
+export async function handBackIfOwned(
+  app: AppCore,
+  child: InvocationProcess,
+  how: string,
+  reroute: (invocationId: string, context: RunnerContext) => Promise<void>,
+): Promise<void> {
+  const id = child.invocationId;
+  if (!id) return;
+  try {
+    const status = (await app.backend.orchestrator.getStatuses([id])).get(id);
+    if (!status || isFinalStatus(status.status) || status.ownerId !== child.runnerId) return;
+    app.logger.warn(`invocation:${id} handed back: its process exited (${how})`);
+    await reroute(id, child.context);
+  } catch (error) {
+    app.logger.error(`invocation:${id} could not be handed back: ${String(error)}`, { error });
+  }
 }

@@ -1,4 +1,4 @@
-import { RunnerError } from "../../errors/errors.js";
+import { RunnerNotExecutableError } from "../../errors/errors.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ChildInit, PoolParentMessage, PoolWorkerMessage } from "../child/messages.js";
 import { describeExit, type WorkerExit, type WorkerLink } from "../child/worker-link.js";
@@ -17,6 +17,8 @@ export interface PoolMember {
   held: readonly string[];
   /** Since when it holds nothing (from its start until its first report). */
   idleSince: number;
+  /** When its AsyncRunner started. */
+  startedAt?: number;
   /** Why it could not start, when it said so. */
   failure?: string;
 }
@@ -41,6 +43,10 @@ export interface WorkerPoolOptions {
 
 /** Workers that exit before they start, in a row, after which the runner gives up. */
 const MAX_FAILED_STARTS = 3;
+/** A worker that dies sooner than this after starting delays the next start (doubling, up to the max). */
+const HEALTHY_LIFETIME_MS = 10_000;
+const FIRST_RESPAWN_DELAY_MS = 250;
+const MAX_RESPAWN_DELAY_MS = 10_000;
 
 /**
  * The workers of a pooled runner (MultiProcessRunner, PersistentProcessRunner, ThreadRunner):
@@ -52,6 +58,9 @@ export class WorkerPool {
   private readonly exits: Array<{ member: PoolMember; exit: WorkerExit }> = [];
   private failedStarts = 0;
   private lastFailure = "";
+  /** Workers in a row that died soon after starting, and when the next may start. */
+  private crashes = 0;
+  private respawnNotBefore = 0;
   /** Woken on every worker event (start, load report, exit): the runner's loop waits on it. */
   readonly events = new Wakeup();
 
@@ -83,8 +92,9 @@ export class WorkerPool {
     return member;
   }
 
-  /** Starts workers until `count` are active. */
+  /** Starts workers until `count` are active (later, while workers keep dying soon after they start). */
   async fillTo(count: number): Promise<void> {
+    if (Date.now() < this.respawnNotBefore) return;
     const missing = count - this.active.length;
     for (let i = 0; i < missing; i++) await this.spawn();
   }
@@ -97,7 +107,8 @@ export class WorkerPool {
 
   /**
    * Removes the workers that exited and hands back the invocations a dead worker still owned.
-   * Throws a RunnerError when workers keep exiting before they start (a broken app module).
+   * Throws a RunnerNotExecutableError (which ends the runner) when workers keep exiting before
+   * they start: a broken app module or backend would otherwise be retried forever.
    */
   async reap(): Promise<void> {
     for (const { member, exit } of this.exits.splice(0)) {
@@ -107,14 +118,16 @@ export class WorkerPool {
         this.failedStarts++;
         this.lastFailure = how;
       }
+      if (member.state === "running") this.noteCrash(member);
       if (member.state !== "stopping") {
         this.options.logger.warn(`runner:${member.context.runnerId} worker exited (${how})`);
       }
       await this.handBack(member);
     }
     if (this.failedStarts >= MAX_FAILED_STARTS) {
-      throw new RunnerError(
-        `${this.options.workerClass} workers exit before they start (last: ${this.lastFailure})`,
+      this.failedStarts = 0;
+      throw new RunnerNotExecutableError(
+        `${this.options.parentContext.runnerClass} workers exit before they start (last: ${this.lastFailure})`,
       );
     }
   }
@@ -169,7 +182,8 @@ export class WorkerPool {
         return;
       case "started":
         if (member.state === "starting") member.state = "running";
-        member.idleSince = Date.now();
+        member.startedAt = Date.now();
+        member.idleSince = member.startedAt;
         this.failedStarts = 0;
         break;
       case "load":
@@ -181,6 +195,18 @@ export class WorkerPool {
         break;
     }
     this.events.wake();
+  }
+
+  /** A started worker died: one dying soon after its start delays the next start. */
+  private noteCrash(member: PoolMember): void {
+    const now = Date.now();
+    if (now - (member.startedAt ?? now) >= HEALTHY_LIFETIME_MS) {
+      this.crashes = 0;
+      return;
+    }
+    this.crashes++;
+    const delay = Math.min(MAX_RESPAWN_DELAY_MS, FIRST_RESPAWN_DELAY_MS * 2 ** (this.crashes - 1));
+    this.respawnNotBefore = now + delay;
   }
 
   /** The invocations a dead worker still owns go back to the queue (KILLED, REROUTED). */

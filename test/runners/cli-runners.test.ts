@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { add, app } from "./fixtures/runner-app.js";
+import { APP_MODULE, useRunnerTestEnv, within } from "./helpers.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX_CLI = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const MAIN = join(ROOT, "src", "cli", "main.ts");
+
+/** `tsnenc runner start` (from source) on the fixture app, pointed at the test's SQLite file by env. */
+function startCli(
+  runner: string,
+  dbPath: string,
+): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("TSNENC__")) env[key] = value;
+  Object.assign(env, {
+    TSNENC__BACKEND: "sqlite",
+    TSNENC__SQLITE_PATH: dbPath,
+    TSNENC__APP_ID: app.appId,
+    TSNENC__MAX_PROCESSES: "1",
+    TSNENC__NUM_PROCESSES: "1",
+    TSNENC__NUM_THREADS: "1",
+  });
+  const args = [TSX_CLI, MAIN, "runner", "start", "--app", `${APP_MODULE.path}#app`, "--runner", runner];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+describe("tsnenc runner start with the runners that start children", () => {
+  const env = useRunnerTestEnv();
+
+  it.each(["MultiProcessRunner", "PersistentProcessRunner", "ThreadRunner", "ProcessRunner"])(
+    "%s executes tasks and stops on SIGTERM with exit code 0",
+    { timeout: 60_000 },
+    async (runner) => {
+      const cli = startCli(runner, env.dbPath);
+      try {
+        const invocation = await add(1, 2);
+        expect(await within(invocation.result(), 40_000, `add(1, 2) on ${runner}`)).toBe(3);
+        cli.child.kill("SIGTERM");
+        expect(await within(cli.exited, 15_000, "the CLI to exit")).toBe(0);
+        expect(cli.stderr()).toContain(`Stopped ${runner}`);
+      } finally {
+        cli.child.kill("SIGKILL");
+      }
+    },
+  );
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach } from "vitest";
+import type { TsnencConfig } from "../../src/index.js";
+import type { BaseRunner } from "../../src/runners/base-runner.js";
+import type { AppModuleRef } from "../../src/runners/child/app-module.js";
+import { expectAllHistoriesValid } from "../helpers/app.js";
+import { app } from "./fixtures/runner-app.js";
+
+/** The module the runners' children import. */
+export const APP_MODULE: AppModuleRef = {
+  path: fileURLToPath(new URL("./fixtures/runner-app.ts", import.meta.url)),
+  exportName: "app",
+};
+
+export interface StartedRunner<R extends BaseRunner = BaseRunner> {
+  readonly runner: R;
+  /** Stops the runner and waits until `run()` has resolved (rethrows its error). */
+  stop(): Promise<void>;
+}
+
+export interface RunnerTestEnv {
+  /** The test's marks file (tasks record their executions there). */
+  readonly marks: string;
+  readonly dbPath: string;
+  /** Runs `runner` until the test stops it (or the test ends). */
+  start<R extends BaseRunner>(runner: R): StartedRunner<R>;
+}
+
+/**
+ * Per test: the fixture app on a fresh SQLite file with a fresh app id (run-time assignments,
+ * which runners pass on to their children), plus `config`. After each test: every runner still
+ * running is stopped, every stored history is checked, the file is removed.
+ */
+export function useRunnerTestEnv(config: TsnencConfig = {}): RunnerTestEnv {
+  let dir = "";
+  let started: StartedRunner[] = [];
+  const env = {
+    marks: "",
+    dbPath: "",
+    start<R extends BaseRunner>(runner: R): StartedRunner<R> {
+      let failure: unknown;
+      const done = runner.run().catch((error: unknown) => {
+        failure = error;
+      });
+      const handle = {
+        runner,
+        async stop() {
+          runner.stopRunnerLoop();
+          await done;
+          if (failure !== undefined) throw failure;
+        },
+      };
+      started.push(handle);
+      return handle;
+    },
+  };
+  beforeEach(async () => {
+    await app.close();
+    for (const field of Object.keys(app.conf.runtimeValues())) app.conf.reset(field as keyof TsnencConfig);
+    dir = mkdtempSync(join(tmpdir(), "tsnenc-runners-"));
+    env.dbPath = join(dir, "tsnenc.db");
+    env.marks = join(dir, "marks.txt");
+    const values: TsnencConfig = {
+      appId: `runners-${randomUUID()}`,
+      backend: "sqlite",
+      sqlitePath: env.dbPath,
+      loggingLevel: "error",
+      ...config,
+    };
+    for (const [field, value] of Object.entries(values))
+      app.conf.set(field as keyof TsnencConfig, value as never);
+  });
+  afterEach(async () => {
+    const running = started;
+    started = [];
+    try {
+      await Promise.all(running.map((r) => r.stop().catch(() => {})));
+      await expectAllHistoriesValid(app);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return env;
+}
+
+/** Resolves once `predicate` holds, checking every `intervalMs`; fails after `timeoutMs`. */
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 25,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** `promise`, or a failure naming `what` after `timeoutMs`. */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The most invocations of the fixture app that were executing (RUNNING or RESUMED) at the same
+ * moment, from their stored histories (an end and a start at the same millisecond do not overlap).
+ */
+export async function mostExecutingAtOnce(): Promise<number> {
+  const rows = await app.backend.orchestrator.listInvocations({ limit: 1_000_000, offset: 0 });
+  const events: Array<{ at: number; delta: number }> = [];
+  for (const row of rows) {
+    const history = await app.backend.stateBackend.getHistory(row.invocationId);
+    history.forEach((entry, index) => {
+      if (entry.status !== "RUNNING" && entry.status !== "RESUMED") return;
+      events.push({ at: entry.timestamp, delta: 1 });
+      events.push({ at: history[index + 1]?.timestamp ?? Number.POSITIVE_INFINITY, delta: -1 });
+    });
+  }
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let most = 0;
+  for (const { delta } of events) {
+    current += delta;
+    most = Math.max(most, current);
+  }
+  return most;
+}
