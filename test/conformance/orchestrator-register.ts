@@ -136,6 +136,23 @@ export function describeOrchestratorRegister(factory: BackendFactory): void {
       expect(ids(claimed)).toEqual([existing.invocationId]);
     });
 
+    it("fails a batch that repeats an id and stores nothing of it", async () => {
+      const t0 = Date.now();
+      const [first, second] = makeRecords(2, { createdAt: t0 });
+      if (!first || !second) throw new Error("fixture");
+      await expectRejection(
+        h.backend.orchestrator.register({
+          invocations: [first, second, first],
+          runnerId: runnerId("c"),
+          now: t0,
+        }),
+        InvocationStatusTransitionError,
+      );
+      expect(await statusOf(h.backend, first.invocationId)).toBeNull();
+      expect(await statusOf(h.backend, second.invocationId)).toBeNull();
+      expect(await h.backend.broker.size()).toBe(0);
+    });
+
     it("lets exactly one of 10 concurrent registrations of the same id succeed", async () => {
       const t0 = Date.now();
       const record = makeRecord({ createdAt: t0 });

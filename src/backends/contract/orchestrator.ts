@@ -63,7 +63,8 @@ export interface OrchestratorStore {
   /**
    * Stores each invocation record, its REGISTERED status (no owner), its first history entry
    * (REGISTERED, by `runnerId`) and its queue entry, all or nothing: an invocation id that is
-   * already stored fails the whole batch with InvocationStatusTransitionError and stores nothing.
+   * already stored, or repeated within the batch, fails the whole batch with
+   * InvocationStatusTransitionError and stores nothing.
    * A record whose `registrationKey` matches an invocation still waiting to run (stored before,
    * or earlier in the same batch) is not stored: its outcome names the reused invocation. The
    * match and the insert are one atomic step, so racing registrations store one invocation.

@@ -39,7 +39,17 @@ export class MemoryOrchestrator implements OrchestratorStore {
 
   async register({ invocations, runnerId, now }: RegisterRequest): Promise<RegisterOutcome[]> {
     const s = this.store;
+    const seen = new Set<string>();
     for (const inv of invocations) {
+      if (seen.has(inv.invocationId)) {
+        throw new InvocationStatusTransitionError(
+          inv.invocationId,
+          InvocationStatus.REGISTERED,
+          InvocationStatus.REGISTERED,
+          [...STATUS_TABLE.REGISTERED.next],
+        );
+      }
+      seen.add(inv.invocationId);
       const existing = s.statuses.get(inv.invocationId);
       if (existing) {
         throw new InvocationStatusTransitionError(
