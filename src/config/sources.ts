@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { extname, join, resolve } from "node:path";
-import { parse as parseToml } from "smol-toml";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/errors.js";
 import {
   ENV_FILEPATH,
@@ -183,6 +182,8 @@ export function layerFromEnv(env: NodeJS.ProcessEnv): SourceLayer {
   return layer;
 }
 
+const requireParser = createRequire(import.meta.url);
+
 /** Parses a json, yaml, yml or toml file by its extension. `key` names the setting that chose it. */
 export function readConfigFile(path: string, key: string): unknown {
   const ext = extname(path).toLowerCase();
@@ -200,8 +201,9 @@ export function readConfigFile(path: string, key: string): unknown {
   }
   try {
     if (ext === ".json") return JSON.parse(text);
-    if (ext === ".toml") return parseToml(text);
-    return parseYaml(text);
+    // Loaded on first use: most processes (every runner child) never read a YAML or TOML file.
+    if (ext === ".toml") return (requireParser("smol-toml") as typeof import("smol-toml")).parse(text);
+    return (requireParser("yaml") as typeof import("yaml")).parse(text);
   } catch (err) {
     throw new ConfigError(key, `cannot parse config file ${path}: ${(err as Error).message}`);
   }

@@ -26,18 +26,31 @@ type Outcome =
   | { kind: "failure"; error: unknown };
 
 /**
- * Executes one claimed invocation on `runner`: PENDING -> RUNNING, runs the task in its
- * execution context, then stores SUCCESS, FAILED or RETRY (retrying the write on backend
- * errors). Never throws.
+ * Executes one claimed invocation on `runner`: PENDING -> RUNNING (unless it was claimed
+ * straight into RUNNING), runs the task in its execution context, then stores SUCCESS, FAILED
+ * or RETRY (retrying the write on backend errors). `onBodyEnd` is called when the task body has
+ * returned or thrown, before its outcome is written. Never throws.
  */
 export async function executeClaimed(
   app: AppCore,
   claimed: ClaimedInvocation,
   runner: RunnerHandle,
   signal: AbortSignal,
+  onBodyEnd?: () => void,
 ): Promise<ExecutionEnd> {
   const id = claimed.record.invocationId;
   if (signal.aborted) return "lost";
+  if (claimed.status.status !== S.RUNNING && !(await start(app, id, runner))) return "lost";
+  const outcome = await runTask(app, claimed, runner, signal);
+  await runner.settleWaits?.(id).catch((error: unknown) => {
+    app.logger.warn(`invocation:${id} could not resume before finishing: ${describe(error)}`);
+  });
+  onBodyEnd?.();
+  return writeOutcome(app, id, runner.runnerId, outcome, claimed.record.taskId);
+}
+
+/** PENDING -> RUNNING; false when the invocation is no longer this runner's to start. */
+async function start(app: AppCore, id: string, runner: RunnerHandle): Promise<boolean> {
   try {
     await app.backend.orchestrator.transition({
       invocationId: id,
@@ -46,16 +59,12 @@ export async function executeClaimed(
       expected: { status: S.PENDING, ownerId: runner.runnerId },
       now: Date.now(),
     });
+    return true;
   } catch (error) {
     // Not started: the claim's lease expires and the invocation is claimed again.
     app.logger.warn(`invocation:${id} could not start here: ${describe(error)}`);
-    return "lost";
+    return false;
   }
-  const outcome = await runTask(app, claimed, runner, signal);
-  await runner.settleWaits?.(id).catch((error: unknown) => {
-    app.logger.warn(`invocation:${id} could not resume before finishing: ${describe(error)}`);
-  });
-  return writeOutcome(app, id, runner.runnerId, outcome, claimed.record.taskId);
 }
 
 async function runTask(

@@ -1,17 +1,51 @@
+import type { StoredOutcome } from "../backends/contract/records.js";
 import { decodeError } from "../errors/error-codec.js";
 import { InvocationNoResultError, InvocationNotFoundError } from "../errors/errors.js";
-import { InvocationStatus } from "../status/statuses.js";
+import { InvocationStatus, type StatusRecord } from "../status/statuses.js";
 import type { AppCore } from "./app-core.js";
+
+/** Outcome reads in flight at once when reading many (they pipeline on one connection). */
+const READ_CHUNK = 512;
 
 /**
  * The value of a final invocation, or throws its error (rebuilt with the same name and
  * message, and the same class when the app knows it).
  */
 export async function readFinalResult<R>(app: AppCore, invocationId: string): Promise<R> {
-  const statuses = await app.backend.orchestrator.getStatuses([invocationId]);
-  const status = statuses.get(invocationId);
+  const [statuses, outcome] = await Promise.all([
+    app.backend.orchestrator.getStatuses([invocationId]),
+    app.backend.stateBackend.getOutcome(invocationId),
+  ]);
+  return decodeOutcome<R>(app, invocationId, statuses.get(invocationId), outcome);
+}
+
+/**
+ * The values of final invocations, in the order of `ids`: statuses in one read, outcomes read
+ * concurrently. Throws the error of the first (in that order) that failed.
+ */
+export async function readFinalResults<R>(app: AppCore, ids: readonly string[]): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < ids.length; start += READ_CHUNK) {
+    const chunk = ids.slice(start, start + READ_CHUNK);
+    const [statuses, outcomes] = await Promise.all([
+      app.backend.orchestrator.getStatuses(chunk),
+      Promise.all(chunk.map((id) => app.backend.stateBackend.getOutcome(id))),
+    ]);
+    for (const [i, id] of chunk.entries()) {
+      const outcome = outcomes[i] ?? { result: null, error: null };
+      results.push(await decodeOutcome<R>(app, id, statuses.get(id), outcome));
+    }
+  }
+  return results;
+}
+
+async function decodeOutcome<R>(
+  app: AppCore,
+  invocationId: string,
+  status: StatusRecord | undefined,
+  outcome: StoredOutcome,
+): Promise<R> {
   if (!status) throw new InvocationNotFoundError(invocationId);
-  const outcome = await app.backend.stateBackend.getOutcome(invocationId);
   if (status.status === InvocationStatus.SUCCESS && outcome.result !== null) {
     return (await app.clientData.deserialize(outcome.result)) as R;
   }

@@ -1,6 +1,6 @@
 import { getExecutionContext } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
-import { readFinalResult } from "../engine/outcome.js";
+import { readFinalResult, readFinalResults } from "../engine/outcome.js";
 import { isFinalStatus } from "../status/status-table.js";
 import { waitForInvocations } from "./distributed-invocation.js";
 import type { Invocation } from "./invocation.js";
@@ -23,9 +23,7 @@ export class DistributedInvocationGroup<R> implements InvocationGroup<R> {
   async all(): Promise<R[]> {
     const ids = this.invocations.map((inv) => inv.invocationId);
     await waitForInvocations(this.app, ids);
-    const results: R[] = [];
-    for (const id of ids) results.push(await readFinalResult<R>(this.app, id));
-    return results;
+    return readFinalResults<R>(this.app, ids);
   }
 
   async *results(): AsyncIterable<R> {

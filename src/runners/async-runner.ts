@@ -56,6 +56,7 @@ export class AsyncRunner extends BaseRunner {
           max: free,
           leaseMs: this.app.settings.invocationLeaseMs,
           now: Date.now(),
+          start: true,
         });
       } finally {
         this.slots.unreserve(free - claimed.length);
@@ -137,24 +138,32 @@ export class AsyncRunner extends BaseRunner {
   private launch(claimed: ClaimedInvocation): void {
     const id = claimed.record.invocationId;
     const held = this.held.hold(id);
-    void executeClaimed(this.app, claimed, this, held.abort.signal).then(
+    // The slot frees when the body ends: writing the outcome needs none, and a claim made in the
+    // same turn goes to the backend together with that write.
+    const bodyEnded = () => this.held.releaseSlot(held);
+    void executeClaimed(this.app, claimed, this, held.abort.signal, bodyEnded).then(
       (end) => this.held.release(id, held, { keepHeld: end === "unsaved" }),
       () => this.held.release(id, held),
     );
   }
 
-  /** Claims that arrived after a stop request go back to the queue without running. */
+  /**
+   * Claims that arrived after a stop request go back to the queue without running their body:
+   * KILLED then REROUTED (they were claimed into RUNNING), or straight REROUTED from PENDING.
+   */
   private async handBackUnstarted(claimed: readonly ClaimedInvocation[]): Promise<void> {
     this.slots.unreserve(claimed.length);
     await Promise.allSettled(
       claimed.map((c) =>
-        this.app.backend.orchestrator.transition({
-          invocationId: c.record.invocationId,
-          to: InvocationStatus.REROUTED,
-          runnerId: this.runnerId,
-          requeue: { delayMs: 0 },
-          now: Date.now(),
-        }),
+        c.status.status === InvocationStatus.RUNNING
+          ? this.killAndReroute(c.record.invocationId)
+          : this.app.backend.orchestrator.transition({
+              invocationId: c.record.invocationId,
+              to: InvocationStatus.REROUTED,
+              runnerId: this.runnerId,
+              requeue: { delayMs: 0 },
+              now: Date.now(),
+            }),
       ),
     );
   }

@@ -62,16 +62,21 @@ export class HeldInvocations {
     return held;
   }
 
+  /** The task body ended: its slot goes back (the invocation stays held until its outcome is stored). */
+  releaseSlot(held: HeldInvocation): void {
+    if (held.holdsSlot) {
+      held.holdsSlot = false;
+      this.slots.release();
+    }
+  }
+
   /**
    * An execution ended: its slot goes back. With `keepHeld` (its outcome could not be stored)
    * the runner keeps owning it, so that stopping hands it back (KILLED -> REROUTED).
    */
   release(id: string, held: HeldInvocation, options: { keepHeld?: boolean } = {}): void {
     if (!options.keepHeld && this.held.get(id) === held) this.held.delete(id);
-    if (held.holdsSlot) {
-      held.holdsSlot = false;
-      this.slots.release();
-    }
+    this.releaseSlot(held);
   }
 
   /** Forgets every invocation (after they were handed back on stop). */

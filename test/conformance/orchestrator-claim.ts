@@ -76,6 +76,44 @@ export function describeOrchestratorClaim(factory: BackendFactory): void {
       expect(await h.backend.broker.size()).toBe(0);
     });
 
+    it("with `start`, claims straight into RUNNING: history PENDING then RUNNING at one timestamp, no lease", async () => {
+      const t0 = Date.now();
+      const runner = runnerId("runner");
+      const record = makeRecord({ createdAt: t0 });
+      await register(h.backend, [record], runnerId("client"), t0);
+      const claimed = await h.backend.orchestrator.claim({
+        runnerId: runner,
+        max: 3,
+        leaseMs: 1_000,
+        now: t0 + 100,
+        start: true,
+      });
+      expect(claimed).toEqual([
+        {
+          record,
+          status: { status: S.RUNNING, ownerId: runner, timestamp: t0 + 100 },
+          numRetries: 0,
+          leaseUntil: null,
+        },
+      ]);
+      const history = await expectHistory(h.backend, record.invocationId, [
+        S.REGISTERED,
+        S.PENDING,
+        S.RUNNING,
+      ]);
+      expect(history.slice(1)).toEqual([
+        { status: S.PENDING, runnerId: runner, timestamp: t0 + 100 },
+        { status: S.RUNNING, runnerId: runner, timestamp: t0 + 100 },
+      ]);
+      // Long after the lease it would have had, nobody else can claim it.
+      expect(await claim(runnerId("other"), 3, t0 + 60_000)).toEqual([]);
+      expect(await statusOf(h.backend, record.invocationId)).toEqual({
+        status: S.RUNNING,
+        ownerId: runner,
+        timestamp: t0 + 100,
+      });
+    });
+
     it("never hands out an invocation that is claimed under a live lease", async () => {
       const t0 = Date.now();
       const records = makeRecords(3);

@@ -133,6 +133,32 @@ export function describeOrchestratorConcurrency(factory: BackendFactory): void {
       ]);
     });
 
+    it("with `start`, a claim into RUNNING takes the slot, and the SUCCESS of the same turn frees it", async () => {
+      const t0 = Date.now();
+      const runner = runnerId("r");
+      const [a, b] = [keyed("k"), keyed("k")];
+      await h.backend.orchestrator.register({ invocations: [a, b], runnerId: client, now: t0 });
+      const start = (now: number) =>
+        h.backend.orchestrator.claim({ runnerId: runner, max: 2, leaseMs: lease, now, start: true });
+      expect(ids(await start(t0))).toEqual([a.invocationId]);
+      expect((await statusOf(h.backend, b.invocationId))?.status).toBe(S.REROUTED);
+      // The outcome and the next claim issued together (one group commit where a backend has one).
+      const [, next] = await Promise.all([
+        h.backend.orchestrator.transition({
+          invocationId: a.invocationId,
+          to: S.SUCCESS,
+          runnerId: runner,
+          result: "1",
+          now: t0 + 1,
+        }),
+        start(t0 + 1),
+      ]);
+      // Either order is a valid interleaving; the slot never has two holders.
+      const claimedB = next.length > 0 ? next : await start(t0 + 2);
+      expect(ids(claimedB)).toEqual([b.invocationId]);
+      expect((await statusOf(h.backend, b.invocationId))?.status).toBe(S.RUNNING);
+    });
+
     it("limit 2 allows two holders; every release (retry, kill, recovery, final) frees the slot", async () => {
       const t0 = Date.now();
       const runner = runnerId("r");

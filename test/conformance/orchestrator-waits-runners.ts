@@ -65,6 +65,19 @@ export function describeOrchestratorWaitsAndRunners(factory: BackendFactory): vo
       expect(order).toEqual(ids([d, c, b, a]));
     });
 
+    it("among equally waited-on invocations, claims the most recently registered first", async () => {
+      const { t0, w1, w2, queued } = await seed();
+      const [a, b, c, d] = queued;
+      const [later] = makeRecords(1);
+      if (!later) throw new Error("fixture");
+      await register(h.backend, [later], runnerId("client"), t0 + 11);
+      await h.backend.orchestrator.recordWaits(w1, [a.invocationId, later.invocationId, c.invocationId]);
+      await h.backend.orchestrator.recordWaits(w2, [b.invocationId, a.invocationId]);
+      const order: string[] = [];
+      for (let i = 0; i < 6; i++) order.push(...ids(await claim(runnerId("runner"), 1, t0 + 20 + i)));
+      expect(order).toEqual(ids([a, later, c, b, d]));
+    });
+
     it("counts a wait recorded several times as one waiter", async () => {
       const { t0, w1, w2, w3, queued } = await seed();
       const [a, b, c, d] = queued;

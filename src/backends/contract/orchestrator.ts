@@ -23,6 +23,12 @@ export interface ClaimRequest {
   /** The claim's lease; an expired lease makes the invocation claimable again. */
   leaseMs: number;
   now: number;
+  /**
+   * Claim straight into RUNNING (history PENDING then RUNNING, one timestamp), for a runner that
+   * starts what it claims at once; such claims carry no lease (a RUNNING invocation is recovered
+   * through its owner's heartbeat). Without it they are PENDING under the lease until started.
+   */
+  start?: boolean;
 }
 
 /**
@@ -73,9 +79,12 @@ export interface OrchestratorStore {
 
   /**
    * Claims up to `max` available invocations for `runnerId`: moves each to PENDING with the
-   * runner as owner and a lease, appends history, and removes it from the queue, atomically
-   * per invocation; two claimers never receive the same invocation. Invocations that other
-   * invocations wait on come first, the most-waited-on first; then the queue in FIFO order.
+   * runner as owner and a lease (or on to RUNNING, see `start`), appends history, and removes
+   * it from the queue, atomically per invocation; two claimers never receive the same
+   * invocation. Invocations that other invocations wait on come first, the most-waited-on
+   * first and, among equally waited-on ones, the most recently registered first (so a deep
+   * call tree is worked depth-first and few waiting invocations pile up); then the queue in
+   * FIFO order.
    * Invocations whose lease expired while PENDING are claimable again (through
    * PENDING_RECOVERY and REROUTED, which are recorded in history).
    * Running concurrency: a candidate with a `runningKey` takes one of its key's slots in the

@@ -50,8 +50,8 @@ export interface ClaimedInvocation {
   record: InvocationRecord;
   status: StatusRecord;
   numRetries: number;
-  /** When the claim's lease expires unless renewed (ms since the epoch). */
-  leaseUntil: number;
+  /** When the claim's lease expires unless renewed (ms since the epoch); null when claimed into RUNNING. */
+  leaseUntil: number | null;
 }
 
 /** The stored outcome of a finished (or retried) invocation: serialized value or error. */

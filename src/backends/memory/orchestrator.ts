@@ -74,6 +74,7 @@ export class MemoryOrchestrator implements OrchestratorStore {
       if (reused !== undefined) continue;
       stored++;
       s.records.set(inv.invocationId, inv);
+      s.registrationSeq.set(inv.invocationId, s.nextSeq());
       this.concurrency.indexRegistration(inv);
       s.statuses.set(inv.invocationId, {
         status: InvocationStatus.REGISTERED,
@@ -92,21 +93,21 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return outcomes;
   }
 
-  async claim({ runnerId, max, leaseMs, now }: ClaimRequest): Promise<ClaimedInvocation[]> {
+  async claim({ runnerId, max, leaseMs, now, start = false }: ClaimRequest): Promise<ClaimedInvocation[]> {
     const s = this.store;
     const claimed: ClaimedInvocation[] = [];
     if (max <= 0) return claimed;
     this.recoverExpiredLeases(runnerId, now);
     for (const id of this.waitedOnByPriority()) {
       if (claimed.length >= max) break;
-      const entry = this.tryClaim(id, runnerId, leaseMs, now);
+      const entry = this.tryClaim(id, runnerId, leaseMs, now, start);
       if (entry) claimed.push(entry);
     }
     s.queue.promoteDue(now);
     while (claimed.length < max) {
       const id = s.queue.shift();
       if (id === undefined) break;
-      const entry = this.tryClaim(id, runnerId, leaseMs, now);
+      const entry = this.tryClaim(id, runnerId, leaseMs, now, start);
       if (entry) claimed.push(entry);
     }
     return claimed;
@@ -223,7 +224,9 @@ export class MemoryOrchestrator implements OrchestratorStore {
       const status = s.statuses.get(id);
       if (status && isAvailableForRun(status.status)) candidates.push([id, waiters.size]);
     }
-    candidates.sort((a, b) => b[1] - a[1]);
+    // Most waiters first; among equals the most recently registered.
+    const seq = (id: string) => s.registrationSeq.get(id) ?? 0;
+    candidates.sort((a, b) => b[1] - a[1] || seq(b[0]) - seq(a[0]));
     return candidates.map(([id]) => id);
   }
 
@@ -242,7 +245,13 @@ export class MemoryOrchestrator implements OrchestratorStore {
     }
   }
 
-  private tryClaim(id: string, runnerId: string, leaseMs: number, now: number): ClaimedInvocation | null {
+  private tryClaim(
+    id: string,
+    runnerId: string,
+    leaseMs: number,
+    now: number,
+    start: boolean,
+  ): ClaimedInvocation | null {
     const s = this.store;
     const status = s.statuses.get(id);
     const record = s.records.get(id);
@@ -259,9 +268,15 @@ export class MemoryOrchestrator implements OrchestratorStore {
     }
     const pending = computeTransition(id, status, InvocationStatus.PENDING, runnerId, now);
     this.write(id, pending, runnerId);
+    const numRetries = s.retries.get(id) ?? 0;
+    if (start) {
+      const running = computeTransition(id, pending, InvocationStatus.RUNNING, runnerId, now);
+      this.write(id, running, runnerId);
+      return { record, status: running, numRetries, leaseUntil: null };
+    }
     const leaseUntil = now + leaseMs;
     s.leases.set(id, leaseUntil);
-    return { record, status: pending, numRetries: s.retries.get(id) ?? 0, leaseUntil };
+    return { record, status: pending, numRetries, leaseUntil };
   }
 
   /** A candidate without a free running slot: parked as REROUTED, or ended as CONCURRENCY_CONTROLLED_FINAL. */

@@ -11,6 +11,9 @@ import { MemoryQueue } from "./queue.js";
 /** Everything one app keeps in the memory backend. Mutated only by the memory primitives. */
 export class MemoryStore {
   readonly records = new Map<string, InvocationRecord>();
+  /** Registration order of each stored invocation (claim ties go to the most recent). */
+  readonly registrationSeq = new Map<string, number>();
+  private lastSeq = 0;
   readonly statuses = new Map<string, StatusRecord>();
   readonly histories = new Map<string, HistoryEntry[]>();
   readonly retries = new Map<string, number>();
@@ -40,6 +43,10 @@ export class MemoryStore {
   readonly queue = new MemoryQueue();
   readonly finalListeners = new Set<FinalListener>();
   private readonly workWaiters = new Set<() => void>();
+
+  nextSeq(): number {
+    return ++this.lastSeq;
+  }
 
   /** Wakes every `waitForWork` caller. */
   notifyWork(): void {
@@ -101,6 +108,7 @@ export class MemoryStore {
     }
     for (const map of [
       this.records,
+      this.registrationSeq,
       this.statuses,
       this.histories,
       this.retries,
@@ -117,6 +125,7 @@ export class MemoryStore {
   clear(): void {
     for (const map of [
       this.records,
+      this.registrationSeq,
       this.statuses,
       this.histories,
       this.retries,

@@ -16,6 +16,7 @@ import type {
   RegisterOutcome,
   RunnerHeartbeat,
 } from "../contract/records.js";
+import { ScriptBatcher } from "./batcher.js";
 import type { RedisKeys } from "./keys.js";
 import { RedisMaintenance } from "./maintenance.js";
 import type { RedisNotifier } from "./notifier.js";
@@ -31,12 +32,26 @@ import {
 } from "./replies.js";
 import type { RedisScripts, ScriptName } from "./scripts.js";
 
+/** One entry of the `ops` script: a claim or a transition. */
+type Op = { c: Record<string, unknown> } | { t: Record<string, unknown> };
+
 /**
  * The orchestrator on Redis. Every primitive that touches more than one key is one Lua script
  * (scripts/*.lua), so it is atomic; the status rules come from the core (rules.ts).
  */
 export class RedisOrchestrator implements OrchestratorStore {
   private readonly maintenance: RedisMaintenance;
+  /**
+   * Claims and transitions of this process, group-committed: one script call per turn of the
+   * event loop (status changes first, so slots they free serve the claims of the same turn).
+   */
+  private readonly ops = new ScriptBatcher<Op, unknown>(
+    async (ops) => {
+      const arg = JSON.stringify({ base: this.keys.base, ops });
+      return asArray(await this.run("ops", this.keys.statusScriptKeys, arg), "ops");
+    },
+    (op) => ("t" in op ? 0 : 1),
+  );
 
   constructor(
     private readonly client: Redis,
@@ -70,12 +85,18 @@ export class RedisOrchestrator implements OrchestratorStore {
     }));
   }
 
-  async claim({ runnerId, max, leaseMs, now }: ClaimRequest): Promise<ClaimedInvocation[]> {
+  async claim({ runnerId, max, leaseMs, now, start = false }: ClaimRequest): Promise<ClaimedInvocation[]> {
     if (max <= 0) return [];
-    const arg = JSON.stringify({ base: this.keys.base, runner: runnerId, max, lease: leaseMs, now });
-    const reply = asStrings(await this.run("claim", this.keys.statusScriptKeys, arg), "claim");
+    const reply = asStrings(
+      await this.ops.submit({ c: { runner: runnerId, max, lease: leaseMs, now, start } }),
+      "claim",
+    );
     const claimed: ClaimedInvocation[] = [];
-    const status: StatusRecord = { status: InvocationStatus.PENDING, ownerId: runnerId, timestamp: now };
+    const status: StatusRecord = {
+      status: start ? InvocationStatus.RUNNING : InvocationStatus.PENDING,
+      ownerId: runnerId,
+      timestamp: now,
+    };
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const record = reply[i];
       if (typeof record !== "string") throw unexpectedReply("claim", reply);
@@ -83,7 +104,7 @@ export class RedisOrchestrator implements OrchestratorStore {
         record: JSON.parse(record) as InvocationRecord,
         status: { ...status },
         numRetries: Number(reply[i + 1] ?? 0),
-        leaseUntil: now + leaseMs,
+        leaseUntil: start ? null : now + leaseMs,
       });
     }
     return claimed;
@@ -91,7 +112,6 @@ export class RedisOrchestrator implements OrchestratorStore {
 
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
     const fields: Record<string, unknown> = {
-      base: this.keys.base,
       id: request.invocationId,
       to: request.to,
       runner: request.runnerId,
@@ -102,8 +122,7 @@ export class RedisOrchestrator implements OrchestratorStore {
     if (request.error !== undefined) fields.error = request.error;
     if (request.incrementRetries) fields.inc = true;
     if (request.requeue) fields.delay = request.requeue.delayMs;
-    const arg = JSON.stringify(fields);
-    return transitionOutcome(request, await this.run("transition", this.keys.statusScriptKeys, arg));
+    return transitionOutcome(request, await this.ops.submit({ t: fields }));
   }
 
   async getStatuses(invocationIds: readonly string[]): Promise<Map<string, StatusRecord>> {

@@ -17,7 +17,7 @@ import { ALL_STATUSES, InvocationStatus } from "../../status/statuses.js";
  *   R.owned, R.avail, R.final   statuses that require ownership / are available for run / are final
  *   R.to[target]                `|<statuses that may enter target>| <flags>`, flags among
  *                               acq (acquires ownership), rel (releases), ovr (overrides), fin (final)
- *   R.initial, R.pending, R.recovery, R.rerouted, R.cc, R.ccf   names the claim model uses
+ *   R.initial, R.pending, R.running, R.recovery, R.rerouted, R.cc, R.ccf   names the claim model uses
  */
 const S = InvocationStatus;
 
@@ -57,6 +57,7 @@ export function rulesPrelude(): string {
     final: statusSet(FINAL_STATUSES),
     initial: INITIAL_STATUS,
     pending: S.PENDING,
+    running: S.RUNNING,
     recovery: S.PENDING_RECOVERY,
     rerouted: S.REROUTED,
     cc: S.CONCURRENCY_CONTROLLED,

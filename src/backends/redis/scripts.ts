@@ -14,8 +14,7 @@ const RULES = "(rules)";
 
 const SCRIPT_FILES = {
   register: [RULES, "lib/common.lua", "lib/status.lua", "register.lua"],
-  claim: [RULES, "lib/common.lua", "lib/status.lua", "claim.lua"],
-  transition: [RULES, "lib/common.lua", "lib/status.lua", "transition.lua"],
+  ops: [RULES, "lib/common.lua", "lib/status.lua", "lib/claim.lua", "lib/transition.lua", "ops.lua"],
   recordWaits: [RULES, "lib/common.lua", "lib/status.lua", "record-waits.lua"],
   renewLeases: ["lib/common.lua", "renew-leases.lua"],
   heartbeat: ["lib/common.lua", "heartbeat.lua"],

@@ -9,6 +9,8 @@ interface Work {
   hub: AppHub;
   /** False for a primitive that only throws before its first write (see `WriteAbort`). */
   savepoint: boolean;
+  /** Runs after the other primitives of its batch (claims: after the changes that free slots). */
+  last: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -51,11 +53,12 @@ export class WriteBatcher {
    * Queues a write primitive for the next group commit; its effects are published on `hub`.
    * `savepoint: false` is for a primitive that validates before it writes: an error it throws
    * has changed nothing, and an error of its write phase must be wrapped in WriteAbort, which
-   * rolls the whole batch back (saves the savepoint's two statements on the hot path).
+   * rolls the whole batch back (saves the savepoint's two statements on the hot path). `last`
+   * puts the primitive after the others of its batch.
    */
-  write<T>(hub: AppHub, run: (effects: Effects) => T, savepoint = true): Promise<T> {
+  write<T>(hub: AppHub, run: (effects: Effects) => T, savepoint = true, last = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, hub, savepoint, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ run, hub, savepoint, last, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -67,7 +70,8 @@ export class WriteBatcher {
   flush(): void {
     this.scheduled = false;
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      // Primitives queued in one turn are concurrent: any order among them is one they could have had.
+      const batch = this.queue.splice(0, MAX_BATCH).sort((a, b) => Number(a.last) - Number(b.last));
       let outcomes: Outcome[];
       try {
         outcomes = this.outer.immediate(batch);

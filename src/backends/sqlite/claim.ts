@@ -67,7 +67,8 @@ function claimWaitedOn(ctx: AppContext, request: ClaimRequest, effects: Effects,
 function claimFromQueue(ctx: AppContext, request: ClaimRequest, effects: Effects, out: ClaimedInvocation[]) {
   const { st, appId } = ctx;
   const { max, now, runnerId } = request;
-  const leaseUntil = now + request.leaseMs;
+  const leaseUntil = request.start ? null : now + request.leaseMs;
+  const to = request.start ? S.RUNNING : S.PENDING;
   while (out.length < max) {
     const due = st.dueQueue.all(appId, now, max - out.length);
     if (due.length === 0) return;
@@ -84,16 +85,18 @@ function claimFromQueue(ctx: AppContext, request: ClaimRequest, effects: Effects
         const entry = claimOne(ctx, row, request, effects);
         if (entry) out.push(entry);
       } else {
-        const pending = computeTransition(row.invocation_id, statusRecordOf(row), S.PENDING, runnerId, now);
-        row.status = S.PENDING;
+        let status = computeTransition(row.invocation_id, statusRecordOf(row), S.PENDING, runnerId, now);
+        if (request.start) status = computeTransition(row.invocation_id, status, S.RUNNING, runnerId, now);
+        row.status = to;
         taken.push(rowId);
-        out.push({ record: parseRecord(row), status: pending, numRetries: row.retries, leaseUntil });
+        out.push({ record: parseRecord(row), status, numRetries: row.retries, leaseUntil });
       }
     }
     if (taken.length > 0) {
       const json = JSON.stringify(taken);
-      const entry = `\n${historyLine(S.PENDING, runnerId, now)}`;
-      st.claimPending.run({ rows: json, owner: runnerId, ts: now, lease: leaseUntil, entry });
+      let entry = `\n${historyLine(S.PENDING, runnerId, now)}`;
+      if (request.start) entry += `\n${historyLine(S.RUNNING, runnerId, now)}`;
+      st.claimPending.run({ rows: json, status: to, owner: runnerId, ts: now, lease: leaseUntil, entry });
       st.deleteQueueRows.run({ app: appId, rows: json });
     }
     if (stale.length > 0) st.deleteQueueSeqs.run(JSON.stringify(stale));
@@ -125,7 +128,11 @@ function claimOne(
   const pending = computeTransition(id, statusRecordOf(row), S.PENDING, runnerId, now);
   const leaseUntil = now + leaseMs;
   writeStatus(ctx, id, row, pending, runnerId, now, effects, { leaseUntil, notBefore: null });
-  return { record: parseRecord(row), status: pending, numRetries: row.retries, leaseUntil };
+  if (!request.start)
+    return { record: parseRecord(row), status: pending, numRetries: row.retries, leaseUntil };
+  const running = computeTransition(id, pending, S.RUNNING, runnerId, now);
+  writeStatus(ctx, id, row, running, runnerId, now, effects);
+  return { record: parseRecord(row), status: running, numRetries: row.retries, leaseUntil: null };
 }
 
 /** Takes a slot of `key`, or blocks the invocation when none is free. */

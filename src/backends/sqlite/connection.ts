@@ -76,8 +76,8 @@ export class SqliteConnection {
    * Runs a write primitive in the next group commit (see WriteBatcher): atomic on its own,
    * settled and its effects published on `hub` once committed.
    */
-  write<T>(hub: AppHub, run: (effects: Effects) => T, savepoint = true): Promise<T> {
-    return this.batcher.write(hub, run, savepoint);
+  write<T>(hub: AppHub, run: (effects: Effects) => T, savepoint = true, last = false): Promise<T> {
+    return this.batcher.write(hub, run, savepoint, last);
   }
 
   /**

@@ -40,7 +40,8 @@ export class SqliteOrchestrator implements OrchestratorStore {
 
   async claim(request: ClaimRequest): Promise<ClaimedInvocation[]> {
     if (request.max <= 0) return [];
-    return this.write((effects) => claimBatch(this.ctx, request, effects));
+    // After the batch's status changes, so the slots they free serve this claim.
+    return this.ctx.conn.write(this.ctx.hub, (effects) => claimBatch(this.ctx, request, effects), true, true);
   }
 
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {

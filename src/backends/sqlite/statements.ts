@@ -115,8 +115,10 @@ export function prepareStatements(db: Db) {
        WHERE row_id IN (SELECT value FROM json_each(?))`,
     ),
     /** PENDING for a set of rows at once (the claim's common path: same owner, time, lease). */
-    claimPending: p<[{ rows: string; owner: string; ts: number; lease: number; entry: string }]>(
-      `UPDATE tsnenc_invocations SET status = 'PENDING', owner_id = @owner, status_ts = @ts,
+    claimPending: p<
+      [{ rows: string; status: string; owner: string; ts: number; lease: number | null; entry: string }]
+    >(
+      `UPDATE tsnenc_invocations SET status = @status, owner_id = @owner, status_ts = @ts,
         lease_until = @lease, not_before = NULL, history = history || @entry
        WHERE row_id IN (SELECT value FROM json_each(@rows))`,
     ),
@@ -154,7 +156,7 @@ export function prepareStatements(db: Db) {
          AND (i.not_before IS NULL OR i.not_before <= @now)
          AND EXISTS (SELECT 1 FROM tsnenc_queue q INDEXED BY tsnenc_queue_invocation
                      WHERE q.app_id = @app AND q.row_id = i.row_id AND q.available_at <= @now)
-       ORDER BY i.waiters DESC, i.row_id LIMIT @max`,
+       ORDER BY i.waiters DESC, i.row_id DESC LIMIT @max`,
     ),
     dueQueue: p<[string, number, number], { seq: number; row_id: number }>(
       `SELECT seq, row_id FROM tsnenc_queue WHERE app_id = ? AND available_at <= ?

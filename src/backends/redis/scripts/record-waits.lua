@@ -13,7 +13,7 @@ for _, target in ipairs(A.waited) do
         redis.call('SADD', B .. 'waiting:' .. waiter, target)
         redis.call('HSET', inv_key(target), 'w', '1')
         local queued = redis.call('ZSCORE', QUEUE, target) or redis.call('ZSCORE', DELAYED, target)
-        if has(R.avail, st) and queued then redis.call('ZADD', WAITED, redis.call('SCARD', waiters), target) end
+        if has(R.avail, st) and queued then redis.call('ZADD', WAITED, waited_score(target, redis.call('SCARD', waiters)), target) end
       end
     end
   end

@@ -1,5 +1,6 @@
 -- register: stores a batch of invocations, all or nothing (OrchestratorStore.register).
 -- A: { base, rules, runner, now, invs = [{ id, task, parent, rec, rgk, run, lim, rr }] }
+-- Each invocation's hash keeps its registration sequence (sq), the claim's tie-breaker.
 -- Returns { 'dup', id, status } when an id is already stored (nothing written), else
 -- { 'ok', reused_1, ..., reused_n } with '' for each invocation stored.
 local now, runner = A.now, A.runner
@@ -33,7 +34,7 @@ for i, inv in ipairs(A.invs) do
   else
     out[i + 1] = ''
     local id, task = inv.id, inv.task
-    local fields = { 'rec', inv.rec, 'st', initial, 'ow', '', 'ts', now, 'task', task }
+    local fields = { 'rec', inv.rec, 'st', initial, 'ow', '', 'ts', now, 'task', task, 'sq', seq + i }
     local run = opt(inv.run)
     if run then
       fields[#fields + 1] = 'run'; fields[#fields + 1] = run

@@ -2,7 +2,7 @@
 -- R that rules.ts generates from it and places before this file; this file holds no rule:
 --   R.owned, R.avail, R.final  status sets '|A|B|' (ownership required / available / final)
 --   R.to[s]  '|<statuses that may enter s>| <flags>' with flags acq, rel, ovr, fin
---   R.initial, R.pending, R.recovery, R.rerouted, R.cc, R.ccf  the names the claim model uses
+--   R.initial, R.pending, R.running, R.recovery, R.rerouted, R.cc, R.ccf  the names the claim model uses
 -- KEYS (every script that includes this file): queue, delayed, waited, leases, seq.
 -- Per-invocation keys (B .. suffix): inv:<id> hash, hist:<id> list, waiters:<id> and
 -- waiting:<id> sets, ix:status:<status> and ix:task:<task> zsets, slots:<key> set,
@@ -65,6 +65,12 @@ local function check(cur, to, runner)
   return true, cur.ow
 end
 
+-- The waited zset's score of `id` with `n` waiters: the count, then (in the fraction) its
+-- registration sequence, so that among equally waited-on invocations the newest comes first.
+local function waited_score(id, n)
+  return n + (tonumber(redis.call('HGET', inv_key(id), 'sq')) or 0) / 1099511627776
+end
+
 -- Queues `id` again, claimable from now + delay; FIFO among entries due now.
 local function enqueue(id, now, delay, waited)
   if delay > 0 then
@@ -76,7 +82,7 @@ local function enqueue(id, now, delay, waited)
   end
   if waited then
     local n = redis.call('SCARD', B .. 'waiters:' .. id)
-    if n > 0 then redis.call('ZADD', WAITED, n, id) end
+    if n > 0 then redis.call('ZADD', WAITED, waited_score(id, n), id) end
   end
   WORK = true
 end
@@ -109,7 +115,7 @@ local function drop_waits(id)
     redis.call('SREM', key, id)
     if redis.call('ZSCORE', WAITED, target) then
       local n = redis.call('SCARD', key)
-      if n > 0 then redis.call('ZADD', WAITED, n, target) else redis.call('ZREM', WAITED, target) end
+      if n > 0 then redis.call('ZADD', WAITED, waited_score(target, n), target) else redis.call('ZREM', WAITED, target) end
     end
   end
   redis.call('DEL', waiters, waiting)

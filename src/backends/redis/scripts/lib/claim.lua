@@ -1,9 +1,12 @@
--- claim: recovers expired PENDING leases, then claims up to A.max invocations for A.runner:
--- the most-waited-on first, then the queue in FIFO order (OrchestratorStore.claim).
--- A: { base, rules, runner, max, lease, now }
+-- claim: recovers expired PENDING leases, then claims up to req.max invocations for req.runner:
+-- the most-waited-on first (ties: the most recently registered), then the queue in FIFO order
+-- (OrchestratorStore.claim). With req.start they go on to RUNNING (no lease).
+-- req: { runner, max, lease, now, start }
 -- Returns { record_1, retries_1, record_2, retries_2, ... } (records as stored JSON).
-local runner, now, max = A.runner, A.now, A.max
-local lease_until = now + A.lease
+local function claim(req)
+local runner, now, max = req.runner, req.now, req.max
+local start = req.start == true
+local lease_until = now + req.lease
 local out = {}
 local claimed = 0
 if max <= 0 then return out end
@@ -16,6 +19,27 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0,
     must(cur, R.rerouted, runner, now)
     enqueue(id, now, 0, cur.w)
   end
+end
+
+-- PENDING then RUNNING in one write: both history entries, the indexes updated once. Neither
+-- status frees a slot, ends the invocation or keeps a lease.
+local entries = false
+local function start_claimed(cur)
+  local prev = cur.st
+  local ok, owner = check(cur, R.pending, runner)
+  if not ok then return error('tsnenc: the status table refuses ' .. prev .. ' -> ' .. R.pending) end
+  cur.st, cur.ow = R.pending, owner
+  ok, owner = check(cur, R.running, runner)
+  if not ok then return error('tsnenc: the status table refuses ' .. R.pending .. ' -> ' .. R.running) end
+  if not entries then
+    entries = { cjson.encode({ R.pending, now, runner }), cjson.encode({ R.running, now, runner }) }
+  end
+  redis.call('HSET', inv_key(cur.id), 'st', R.running, 'ow', owner or '', 'ts', now)
+  redis.call('RPUSH', B .. 'hist:' .. cur.id, entries[1], entries[2])
+  redis.call('ZREM', B .. 'ix:status:' .. prev, cur.id)
+  redis.call('ZADD', B .. 'ix:status:' .. R.running, now, cur.id)
+  redis.call('ZADD', B .. 'ix:task:' .. cur.task, now, cur.id)
+  cur.st, cur.ow, cur.ts = R.running, owner, now
 end
 
 -- Removes `cur` from the queues (`popped`: it was just popped from the FIFO queue).
@@ -48,8 +72,12 @@ local function take(cur, popped)
     end
   end
   unqueue(cur, popped)
-  must(cur, R.pending, runner, now)
-  redis.call('ZADD', LEASES, lease_until, cur.id)
+  if start then
+    start_claimed(cur)
+  else
+    must(cur, R.pending, runner, now)
+    redis.call('ZADD', LEASES, lease_until, cur.id)
+  end
   out[#out + 1] = cur.rec
   out[#out + 1] = cur.rt or '0'
   return true
@@ -91,6 +119,5 @@ while claimed < max do
     if cur and has(R.avail, cur.st) and not cur.pk and take(cur, true) then claimed = claimed + 1 end
   end
 end
-
-flush()
 return out
+end
