@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backends/contract/index.js";
 import { createRedisBackend } from "../../src/backends/redis/index.js";
 import { RedisKeys } from "../../src/backends/redis/keys.js";
+import { RedisScripts } from "../../src/backends/redis/scripts.js";
 import { ALL_STATUSES, InvocationStatus, type StatusRecord } from "../../src/status/statuses.js";
 import { computeTransition } from "../../src/status/transition.js";
 import { makeRecord, makeRecords, runnerId, startInvocation, within } from "../conformance/fixtures.js";
@@ -183,6 +184,41 @@ await describeWithRedis("Redis backend specifics", () => {
       for (let i = 0; i < 100 && !finals.includes(first.invocationId); i++)
         await new Promise((resolve) => setTimeout(resolve, 20));
       expect(finals).toContain(first.invocationId);
+    });
+  });
+
+  describe("a call sent twice (ioredis resends after a dropped connection)", () => {
+    it("is applied once and both sends get the first reply: register, claim and transition", async () => {
+      const { backend, keys } = open();
+      const scripts = new RedisScripts(admin);
+      const [record] = makeRecords(1);
+      if (!record) throw new Error("fixture");
+      const id = record.invocationId;
+      const register = JSON.stringify({
+        base: keys.base,
+        rq: "register-1",
+        runner: "client",
+        now: 1,
+        invs: [{ id, task: record.taskId, parent: null, rec: JSON.stringify(record), lim: 1, rr: true }],
+      });
+      const registered = await scripts.run("register", keys.statusScriptKeys, register);
+      expect(await scripts.run("register", keys.statusScriptKeys, register)).toEqual(registered);
+      expect(registered).toEqual(["ok", ""]);
+      const ops = JSON.stringify({
+        base: keys.base,
+        rq: "ops-1",
+        ops: [
+          { c: { runner: "r", max: 5, lease: 1000, now: 2, start: true } },
+          { t: { id, to: S.SUCCESS, runner: "r", now: 3, result: "1" } },
+        ],
+      });
+      const first = await scripts.run("ops", keys.statusScriptKeys, ops);
+      const again = await scripts.run("ops", keys.statusScriptKeys, ops);
+      expect(again).toEqual(first);
+      expect((first as unknown[][])[0]).toEqual([JSON.stringify(record), "0"]);
+      expect((first as unknown[][])[1]?.[0]).toBe("ok");
+      const history = await backend.stateBackend.getHistory(id);
+      expect(history.map((h) => h.status)).toEqual([S.REGISTERED, S.PENDING, S.RUNNING, S.SUCCESS]);
     });
   });
 });

@@ -27,13 +27,16 @@ function loadDriver(): RedisConstructor {
 }
 
 /**
- * Opens a connection to `url`. Commands issued in the same tick are sent in one write
- * (auto-pipelining); a dropped connection reconnects and re-subscribes its channels.
+ * Opens a connection to `url`. A dropped connection reconnects, re-subscribes its channels and
+ * sends again the commands that got no reply (the writing scripts recognise a call sent twice).
+ * The orchestrator batches its own writes (batcher.ts), so auto-pipelining is off.
  */
 export function openRedis(url: string, role: "commands" | "subscriber", appId: string): Redis {
   const Driver = loadDriver();
   const client = new Driver(url, {
-    enableAutoPipelining: role === "commands",
+    // Off: on a dropped connection ioredis fails the unanswered rest of an auto-pipeline
+    // instead of sending it again (the scripts recognise a call sent twice; see lib/common.lua).
+    enableAutoPipelining: false,
     autoResubscribe: true,
     connectionName: `tsnenc-${role}-${appId}`.replace(/[^\x21-\x7e]/g, "_"),
   });

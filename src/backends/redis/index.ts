@@ -19,7 +19,7 @@ export interface RedisBackendOptions {
 
 /**
  * The Redis backend (ioredis, an optional peer dependency loaded on first use). One command
- * connection (auto-pipelined, scripts defined on it) and, once something waits for work or
+ * connection (scripts defined on it) and, once something waits for work or
  * final statuses, one subscriber connection. All keys of the app share the hash tag
  * `{<prefix>:<appId>}`, so one app is Redis Cluster safe and several apps share a database.
  */

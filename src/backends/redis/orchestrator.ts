@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ALL_STATUSES, InvocationStatus, type StatusRecord } from "../../status/statuses.js";
 import type {
@@ -47,7 +48,7 @@ export class RedisOrchestrator implements OrchestratorStore {
    */
   private readonly ops = new ScriptBatcher<Op, unknown>(
     async (ops) => {
-      const arg = JSON.stringify({ base: this.keys.base, ops });
+      const arg = JSON.stringify({ base: this.keys.base, rq: randomUUID(), ops });
       return asArray(await this.run("ops", this.keys.statusScriptKeys, arg), "ops");
     },
     (op) => ("t" in op ? 0 : 1),
@@ -74,7 +75,8 @@ export class RedisOrchestrator implements OrchestratorStore {
       lim: inv.runningLimit ?? 1,
       rr: inv.rerouteOnConcurrencyControl !== false,
     }));
-    const arg = JSON.stringify({ base: this.keys.base, runner: runnerId, now, invs });
+    // rq: a call that ioredis sends again after a dropped connection is not applied twice.
+    const arg = JSON.stringify({ base: this.keys.base, rq: randomUUID(), runner: runnerId, now, invs });
     const reply = asStrings(await this.run("register", this.keys.statusScriptKeys, arg), "register");
     if (reply[0] === "dup") throw duplicateRegistration(reply[1] ?? "", reply[2]);
     if (reply[0] !== "ok" || reply.length !== invocations.length + 1)

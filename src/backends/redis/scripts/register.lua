@@ -1,8 +1,11 @@
 -- register: stores a batch of invocations, all or nothing (OrchestratorStore.register).
--- A: { base, rules, runner, now, invs = [{ id, task, parent, rec, rgk, run, lim, rr }] }
+-- A: { base, rules, rq, runner, now, invs = [{ id, task, parent, rec, rgk, run, lim, rr }] }
+-- A replayed call (same rq) gets the reply of its first run (lib/common.lua).
 -- Each invocation's hash keeps its registration sequence (sq), the claim's tie-breaker.
 -- Returns { 'dup', id, status } when an id is already stored (nothing written), else
 -- { 'ok', reused_1, ..., reused_n } with '' for each invocation stored.
+local again = replayed()
+if again then return again end
 local now, runner = A.now, A.runner
 local initial = R.initial
 
@@ -56,4 +59,4 @@ for i, inv in ipairs(A.invs) do
   end
 end
 flush()
-return out
+return remember(out)

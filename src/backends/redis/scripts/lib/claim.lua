@@ -2,14 +2,16 @@
 -- the most-waited-on first (ties: the most recently registered), then the queue in FIFO order
 -- (OrchestratorStore.claim). With req.start they go on to RUNNING (no lease).
 -- req: { runner, max, lease, now, start }
--- Returns { record_1, retries_1, record_2, retries_2, ... } (records as stored JSON).
+-- Returns { record_1, retries_1, record_2, retries_2, ... } (records as stored JSON), and the
+-- claimed ids.
 local function claim(req)
 local runner, now, max = req.runner, req.now, req.max
 local start = req.start == true
 local lease_until = now + req.lease
 local out = {}
+local ids = {}
 local claimed = 0
-if max <= 0 then return out end
+if max <= 0 then return out, ids end
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)) do
   redis.call('ZREM', LEASES, id)
@@ -80,6 +82,7 @@ local function take(cur, popped)
   end
   out[#out + 1] = cur.rec
   out[#out + 1] = cur.rt or '0'
+  ids[#ids + 1] = cur.id
   return true
 end
 
@@ -119,5 +122,5 @@ while claimed < max do
     if cur and has(R.avail, cur.st) and not cur.pk and take(cur, true) then claimed = claimed + 1 end
   end
 end
-return out
+return out, ids
 end

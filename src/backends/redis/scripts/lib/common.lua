@@ -11,3 +11,23 @@ local function opt(value)
   if value == nil or value == NULL then return false end
   return value
 end
+
+-- Replayed requests. ioredis sends a command again when its connection dropped before the reply
+-- came, so a script that writes may run twice for one call. A.rq (a fresh id per call) makes the
+-- second run return the first one's reply instead of applying it again. Replies are kept for
+-- REPLY_TTL_MS (ioredis reconnects within seconds), in the compact form `store` gives (a
+-- reply's bulky parts can be read back from the invocations), and rebuilt with `load`.
+local REPLY_TTL_MS = 60000
+local function replayed(load)
+  if not A.rq then return false end
+  local stored = redis.call('GET', B .. 'rq:' .. A.rq)
+  if not stored then return false end
+  local reply = cjson.decode(stored)
+  return load and load(reply) or reply
+end
+local function remember(reply, store)
+  if A.rq then
+    redis.call('SET', B .. 'rq:' .. A.rq, cjson.encode(store and store(reply) or reply), 'PX', REPLY_TTL_MS)
+  end
+  return reply
+end
