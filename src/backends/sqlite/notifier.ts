@@ -1,8 +1,15 @@
 import type { FinalListener } from "../contract/orchestrator.js";
 import type { Statements } from "./statements.js";
 
-/** How often other processes' commits are looked for, while someone listens or waits. */
-export const POLL_INTERVAL_MS = 50;
+/**
+ * How often other processes' commits are looked for, while someone listens or waits: every
+ * ACTIVE_POLL_MS within ACTIVE_WINDOW_MS of a commit (seen from another process or made by this
+ * one: answers are likely to follow), else every IDLE_POLL_MS. A poll that finds nothing costs
+ * one `PRAGMA data_version`.
+ */
+export const ACTIVE_POLL_MS = 2;
+export const IDLE_POLL_MS = 25;
+const ACTIVE_WINDOW_MS = 2_000;
 const FINALS_PAGE = 1_000;
 
 /** What a committed primitive asks the hub to announce. */
@@ -35,6 +42,7 @@ export class AppHub {
   private dataVersion = -1;
   private nextDueAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lastActivityAt = 0;
   private closed = false;
 
   constructor(
@@ -70,6 +78,7 @@ export class AppHub {
 
   /** Announces the effects of a primitive this process just committed. */
   publish(effects: Effects): void {
+    this.noteActivity();
     if (effects.work) this.wakeWorkWaiters();
     if (effects.finals.length === 0 || this.finalListeners.size === 0) return;
     for (const { seq } of effects.finals) {
@@ -113,24 +122,47 @@ export class AppHub {
     if (this.timer || this.closed) return;
     this.dataVersion = this.st.dataVersion.get() ?? 0;
     this.nextDueAt = null;
-    this.timer = setInterval(() => this.poll(), POLL_INTERVAL_MS);
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    const active = Date.now() - this.lastActivityAt < ACTIVE_WINDOW_MS;
+    this.timer = setTimeout(() => this.poll(), active ? ACTIVE_POLL_MS : IDLE_POLL_MS);
     this.timer.unref();
   }
 
+  /** A commit happened: poll often for a while. */
+  private noteActivity(): void {
+    const wasIdle = Date.now() - this.lastActivityAt >= ACTIVE_WINDOW_MS;
+    this.lastActivityAt = Date.now();
+    if (wasIdle && this.timer) {
+      clearTimeout(this.timer);
+      this.schedulePoll();
+    }
+  }
+
   private stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
   private poll(): void {
-    if (this.finalListeners.size === 0 && this.workWaiters.size === 0) {
-      this.stopPolling();
-      return;
+    this.timer = null;
+    if (this.closed) return;
+    if (this.finalListeners.size === 0 && this.workWaiters.size === 0) return;
+    try {
+      this.check();
+    } finally {
+      if (!this.closed && this.timer === null) this.schedulePoll();
     }
+  }
+
+  private check(): void {
     try {
       const version = this.st.dataVersion.get() ?? 0;
       const changed = version !== this.dataVersion;
       this.dataVersion = version;
+      if (changed) this.lastActivityAt = Date.now();
       if (this.finalListeners.size > 0) {
         if (changed) this.pollFinals();
         else this.passLocalFinals();
