@@ -1,4 +1,8 @@
-import type { OrchestratorStore } from "../backends/contract/orchestrator.js";
+import type { FinalOutcome, OrchestratorStore } from "../backends/contract/orchestrator.js";
+
+/** Notified outcomes kept for waiters until read. */
+const KEPT_OUTCOMES = 10_000;
+
 import { InvocationNotFoundError } from "../errors/errors.js";
 import { isFinalStatus } from "../status/status-table.js";
 
@@ -10,6 +14,8 @@ import { isFinalStatus } from "../status/status-table.js";
 export class FinalityWatcher {
   private readonly waiters = new Map<string, Set<(id: string) => void>>();
   private unsubscribe: (() => void) | null = null;
+  /** Outcomes that notifications carried for awaited ids, until read (oldest dropped first). */
+  private readonly outcomes = new Map<string, FinalOutcome>();
 
   constructor(
     private readonly orchestrator: OrchestratorStore,
@@ -57,6 +63,17 @@ export class FinalityWatcher {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.waiters.clear();
+    this.outcomes.clear();
+  }
+
+  /**
+   * The final status and outcome a notification carried for `id` (an id someone waited on),
+   * forgotten once taken; undefined when none came (read the backend then).
+   */
+  takeOutcome(id: string): FinalOutcome | undefined {
+    const outcome = this.outcomes.get(id);
+    if (outcome) this.outcomes.delete(id);
+    return outcome;
   }
 
   /**
@@ -74,12 +91,23 @@ export class FinalityWatcher {
 
   private subscribe(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.orchestrator.onFinal((ids) => {
+    this.unsubscribe = this.orchestrator.onFinal((ids, outcomes) => {
       for (const id of ids) {
         const set = this.waiters.get(id);
-        if (set) for (const onFinal of [...set]) onFinal(id);
+        if (!set) continue;
+        const outcome = outcomes?.get(id);
+        if (outcome) this.keepOutcome(id, outcome);
+        for (const onFinal of [...set]) onFinal(id);
       }
     });
+  }
+
+  private keepOutcome(id: string, outcome: FinalOutcome): void {
+    this.outcomes.set(id, outcome);
+    if (this.outcomes.size > KEPT_OUTCOMES) {
+      const oldest = this.outcomes.keys().next();
+      if (!oldest.done) this.outcomes.delete(oldest.value);
+    }
   }
 
   private addWaiter(id: string, wake: (id: string) => void): void {

@@ -12,6 +12,11 @@ const READ_CHUNK = 512;
  * message, and the same class when the app knows it).
  */
 export async function readFinalResult<R>(app: AppCore, invocationId: string): Promise<R> {
+  const notified = app.finality.takeOutcome(invocationId);
+  if (notified) {
+    const status = { status: notified.status, ownerId: null, timestamp: 0 };
+    return decodeOutcome<R>(app, invocationId, status, notified);
+  }
   const [statuses, outcome] = await Promise.all([
     app.backend.orchestrator.getStatuses([invocationId]),
     app.backend.stateBackend.getOutcome(invocationId),
@@ -27,13 +32,18 @@ export async function readFinalResults<R>(app: AppCore, ids: readonly string[]):
   const results: R[] = [];
   for (let start = 0; start < ids.length; start += READ_CHUNK) {
     const chunk = ids.slice(start, start + READ_CHUNK);
+    const notified = chunk.map((id) => app.finality.takeOutcome(id));
+    const unread = chunk.filter((_, i) => notified[i] === undefined);
     const [statuses, outcomes] = await Promise.all([
-      app.backend.orchestrator.getStatuses(chunk),
-      Promise.all(chunk.map((id) => app.backend.stateBackend.getOutcome(id))),
+      unread.length > 0 ? app.backend.orchestrator.getStatuses(unread) : new Map<string, StatusRecord>(),
+      Promise.all(unread.map((id) => app.backend.stateBackend.getOutcome(id))),
     ]);
+    const read = new Map(unread.map((id, i) => [id, outcomes[i] ?? { result: null, error: null }]));
     for (const [i, id] of chunk.entries()) {
-      const outcome = outcomes[i] ?? { result: null, error: null };
-      results.push(await decodeOutcome<R>(app, id, statuses.get(id), outcome));
+      const known = notified[i];
+      const status = known ? { status: known.status, ownerId: null, timestamp: 0 } : statuses.get(id);
+      const outcome = known ?? read.get(id) ?? { result: null, error: null };
+      results.push(await decodeOutcome<R>(app, id, status, outcome));
     }
   }
   return results;

@@ -187,6 +187,45 @@ await describeWithRedis("Redis backend specifics", () => {
     });
   });
 
+  describe("final notifications carry small outcomes", () => {
+    it("with the stored status and outcome; a large one is left to be read", async () => {
+      const { backend } = open();
+      const runner = runnerId("r");
+      const heard = new Map<string, unknown>();
+      const ids: string[] = [];
+      backend.orchestrator.onFinal((finals, outcomes) => {
+        ids.push(...finals);
+        for (const id of finals) heard.set(id, outcomes?.get(id));
+      });
+      const small = await startInvocation(backend, runner, 1);
+      const failed = await startInvocation(backend, runner, 1);
+      const large = await startInvocation(backend, runner, 1);
+      const end = (id: string, fields: { result?: string; error?: string }, to: InvocationStatus) =>
+        backend.orchestrator.transition({ invocationId: id, to, runnerId: runner, now: 2, ...fields });
+      await end(small.invocationId, { result: '"ok"' }, S.SUCCESS);
+      await end(failed.invocationId, { error: '{"name":"Error"}' }, S.FAILED);
+      await end(large.invocationId, { result: JSON.stringify("x".repeat(5000)) }, S.SUCCESS);
+      for (let i = 0; i < 200 && ids.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(heard.get(small.invocationId)).toEqual({ status: S.SUCCESS, result: '"ok"', error: null });
+      expect(heard.get(failed.invocationId)).toEqual({
+        status: S.FAILED,
+        result: null,
+        error: '{"name":"Error"}',
+      });
+      expect(ids).toContain(large.invocationId);
+      expect(heard.get(large.invocationId)).toBeUndefined();
+      for (const id of [small.invocationId, failed.invocationId]) {
+        const stored = await backend.stateBackend.getOutcome(id);
+        const { status: _status, ...notified } = heard.get(id) as {
+          status: string;
+          result: unknown;
+          error: unknown;
+        };
+        expect(notified).toEqual(stored);
+      }
+    });
+  });
+
   describe("a call sent twice (ioredis resends after a dropped connection)", () => {
     it("is applied once and both sends get the first reply: register, claim and transition", async () => {
       const { backend, keys } = open();

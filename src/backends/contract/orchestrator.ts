@@ -57,7 +57,21 @@ export interface TransitionOutcome {
   current: StatusRecord;
 }
 
-export type FinalListener = (invocationIds: readonly string[]) => void;
+/** A final status with its stored outcome, as a notification may carry it. */
+export interface FinalOutcome {
+  status: InvocationStatus;
+  result: string | null;
+  error: string | null;
+}
+
+/**
+ * Called with invocations that became final; `outcomes` (optional, per id) carries the final
+ * status and stored outcome of some of them (small ones), which spares waiters a read.
+ */
+export type FinalListener = (
+  invocationIds: readonly string[],
+  outcomes?: ReadonlyMap<string, FinalOutcome>,
+) => void;
 
 /**
  * The orchestrator store: statuses, the queue behind claims, waits between invocations and
@@ -165,7 +179,7 @@ export interface OrchestratorStore {
 
   /**
    * Calls `listener` with the ids of invocations that became final, after the change is
-   * committed. Backends that cannot push (polling stores) may call it late; waiters re-check
+   * committed, and optionally the final status and outcome of some of them. Backends that cannot push (polling stores) may call it late; waiters re-check
    * statuses on a slow timer as a safety net. Returns an unsubscribe function.
    */
   onFinal(listener: FinalListener): () => void;

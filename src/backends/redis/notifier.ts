@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import type { FinalListener } from "../contract/orchestrator.js";
+import { isInvocationStatus } from "../../status/statuses.js";
+import type { FinalListener, FinalOutcome } from "../contract/orchestrator.js";
 import type { RedisKeys } from "./keys.js";
 
 /**
@@ -103,17 +104,12 @@ export class RedisNotifier {
       return;
     }
     if (channel !== this.keys.finalChannel || this.finalListeners.size === 0) return;
-    let ids: string[];
-    try {
-      const parsed: unknown = JSON.parse(message);
-      ids = Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
-    } catch {
-      return;
-    }
-    if (ids.length === 0) return;
+    const finals = parseFinalMessage(message);
+    if (!finals || finals.ids.length === 0) return;
+    const { ids, outcomes } = finals;
     for (const listener of [...this.finalListeners]) {
       try {
-        listener(ids);
+        listener(ids, outcomes);
       } catch {
         // A listener's failure is its own; the change is committed.
       }
@@ -126,4 +122,33 @@ export class RedisNotifier {
     this.workWaiters.clear();
     for (const wake of waiters) wake();
   }
+}
+
+/**
+ * A final message: `[[id] | [id, status, res, err], ...]` (see lib/status.lua), outcome fields
+ * stored as `=` + value or `` for none. Null for a malformed message.
+ */
+function parseFinalMessage(message: string): { ids: string[]; outcomes: Map<string, FinalOutcome> } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  const ids: string[] = [];
+  const outcomes = new Map<string, FinalOutcome>();
+  for (const entry of parsed) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+    const [id, status, result, error] = entry as unknown[];
+    ids.push(id as string);
+    if (isInvocationStatus(status) && typeof result === "string" && typeof error === "string") {
+      outcomes.set(id as string, {
+        status,
+        result: result ? result.slice(1) : null,
+        error: error ? error.slice(1) : null,
+      });
+    }
+  }
+  return { ids, outcomes };
 }

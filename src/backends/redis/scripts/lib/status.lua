@@ -8,7 +8,9 @@
 -- waiting:<id> sets, ix:status:<status> and ix:task:<task> zsets, slots:<key> set,
 -- parked:<key> list, regkey:<key> zset, children:<id> list.
 local QUEUE, DELAYED, WAITED, LEASES, SEQ = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local FINAL_IDS = {}
+-- The final message's entries: { id } or, for a small outcome, { id, status, res, err }.
+local FINAL_ENTRIES = {}
+local SMALL_OUTCOME = 2048
 local WORK = false
 
 local function inv_key(id) return B .. 'inv:' .. id end
@@ -122,14 +124,21 @@ local function drop_waits(id)
   redis.call('ZREM', WAITED, id)
 end
 
-local function finalize(cur, prev)
+-- `fields` are the outcome fields written with the status ('res', '=value' or '', 'err', ...).
+local function finalize(cur, prev, fields)
   if has(R.avail, prev) then
     redis.call('ZREM', QUEUE, cur.id)
     redis.call('ZREM', DELAYED, cur.id)
   end
   if cur.w then drop_waits(cur.id) end
   if cur.rgk then redis.call('ZREM', B .. 'regkey:' .. cur.rgk, cur.id) end
-  FINAL_IDS[#FINAL_IDS + 1] = cur.id
+  -- Only an outcome written with this status is the whole stored outcome.
+  if fields and #fields[2] + #fields[4] <= SMALL_OUTCOME then
+    local res, err = fields[2], fields[4]
+    FINAL_ENTRIES[#FINAL_ENTRIES + 1] = { cur.id, cur.st, res, err }
+  else
+    FINAL_ENTRIES[#FINAL_ENTRIES + 1] = { cur.id }
+  end
 end
 
 -- Writes an allowed transition: the record, history, indexes, lease, slot and final effects.
@@ -149,7 +158,7 @@ local function write(cur, to, owner, runner, now, fields)
   if prev == R.pending then redis.call('ZREM', LEASES, cur.id) end
   cur.st, cur.ow, cur.ts = to, owner, now
   if rule.rel and cur.run then release_slot(cur, now) end
-  if rule.fin then finalize(cur, prev) end
+  if rule.fin then finalize(cur, prev, fields) end
 end
 
 -- A transition the claim model relies on; the core's table allows it (else the script fails).
@@ -164,5 +173,5 @@ end
 -- Publishes what the script did once it is done: new work, and invocations that became final.
 local function flush()
   if WORK then redis.call('PUBLISH', B .. 'ch:work', '1') end
-  if #FINAL_IDS > 0 then redis.call('PUBLISH', B .. 'ch:final', cjson.encode(FINAL_IDS)) end
+  if #FINAL_ENTRIES > 0 then redis.call('PUBLISH', B .. 'ch:final', cjson.encode(FINAL_ENTRIES)) end
 end
