@@ -200,6 +200,16 @@ export class ClientDataCodec {
       new SerializationError(`task '${taskId}': argument ${key} cannot be deserialized: ${reasonOf(error)}`, {
         cause: error,
       });
+    if (!keys.some((key) => isClientDataReference(args[key] ?? ""))) {
+      // Nothing to fetch (the common case): decode without a round of promises.
+      return keys.map((key) => {
+        try {
+          return this.serializer.deserialize(args[key] ?? "");
+        } catch (error) {
+          throw fail(key, error);
+        }
+      });
+    }
     const resolved = await Promise.allSettled(keys.map((key) => this.resolve(args[key] ?? "")));
     return keys.map((key, index) => {
       const outcome = resolved[index];

@@ -9,8 +9,11 @@ export interface RunnerHandle {
     runningInvocationId: string | null,
     resultInvocationIds: readonly string[],
   ): Promise<void>;
-  /** The task body of `invocationId` ended: detach its open waits and resume it if paused. */
-  settleWaits?(invocationId: string): Promise<void>;
+  /**
+   * The task body of `invocationId` ended: detach its open waits and resume it if paused.
+   * Undefined when there was nothing to do (the common case: it never waited).
+   */
+  settleWaits?(invocationId: string): Promise<void> | undefined;
 }
 
 /** The execution context of one app in the current async call chain. */

@@ -11,6 +11,12 @@ import { isRetriable, retryDelayFor } from "./task-definition.js";
 const S = InvocationStatus;
 const WRITE_ATTEMPTS = 5;
 
+/** How a runner stops an execution (a LazyAbortController). */
+export interface Stoppable {
+  readonly signal: AbortSignal;
+  readonly aborted: boolean;
+}
+
 /** How an execution ended for the runner that held it. */
 export type ExecutionEnd =
   /** The outcome (SUCCESS, FAILED, RETRY) is stored. */
@@ -35,16 +41,19 @@ export async function executeClaimed(
   app: AppCore,
   claimed: ClaimedInvocation,
   runner: RunnerHandle,
-  signal: AbortSignal,
+  stop: Stoppable,
   onBodyEnd?: () => void,
 ): Promise<ExecutionEnd> {
   const id = claimed.record.invocationId;
-  if (signal.aborted) return "lost";
+  if (stop.aborted) return "lost";
   if (claimed.status.status !== S.RUNNING && !(await start(app, id, runner))) return "lost";
-  const outcome = await runTask(app, claimed, runner, signal);
-  await runner.settleWaits?.(id).catch((error: unknown) => {
-    app.logger.warn(`invocation:${id} could not resume before finishing: ${describe(error)}`);
-  });
+  const outcome = await runTask(app, claimed, runner, stop);
+  const settling = runner.settleWaits?.(id);
+  if (settling) {
+    await settling.catch((error: unknown) => {
+      app.logger.warn(`invocation:${id} could not resume before finishing: ${describe(error)}`);
+    });
+  }
   onBodyEnd?.();
   return writeOutcome(app, id, runner.runnerId, outcome, claimed.record.taskId);
 }
@@ -71,7 +80,7 @@ async function runTask(
   app: AppCore,
   claimed: ClaimedInvocation,
   runner: RunnerHandle,
-  signal: AbortSignal,
+  stop: Stoppable,
 ): Promise<Outcome> {
   const { record } = claimed;
   const task = app.getTaskDefinition(record.taskId);
@@ -91,7 +100,10 @@ async function runTask(
     invocationId: record.invocationId,
     taskId: record.taskId,
     workflowId: record.workflowId,
-    signal,
+    // Made only when the task looks at it.
+    get signal() {
+      return stop.signal;
+    },
   };
   try {
     const args = await decodeCallArguments(app, record);

@@ -106,6 +106,8 @@ async function serializeCommon(
 
 /** The arguments a runner calls the task with: deserialized, with `commonArgs` merged back. */
 export async function decodeCallArguments(app: AppCore, record: InvocationRecord): Promise<unknown[]> {
+  if (!(COMMON_ARGS_KEY in record.args))
+    return app.clientData.deserializeArguments(record.taskId, record.args);
   const { [COMMON_ARGS_KEY]: common, ...own } = record.args;
   const args = await app.clientData.deserializeArguments(record.taskId, own);
   if (common === undefined) return args;

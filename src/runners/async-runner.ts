@@ -85,13 +85,13 @@ export class AsyncRunner extends BaseRunner {
       return status !== undefined && isFinalStatus(status.status);
     });
     if (!allFinal) await this.held.waitFor(runningInvocationId, held, resultInvocationIds);
-    if (held.abort.signal.aborted) {
+    if (held.abort.aborted) {
       throw new RunnerError(`invocation ${runningInvocationId} was stopped while it waited for results`);
     }
   }
 
   /** The task body of a held invocation ended: detach its open waits and resume it if paused. */
-  settleWaits(invocationId: string): Promise<void> {
+  settleWaits(invocationId: string): Promise<void> | undefined {
     return this.held.settle(invocationId);
   }
 
@@ -141,7 +141,7 @@ export class AsyncRunner extends BaseRunner {
     // The slot frees when the body ends: writing the outcome needs none, and a claim made in the
     // same turn goes to the backend together with that write.
     const bodyEnded = () => this.held.releaseSlot(held);
-    void executeClaimed(this.app, claimed, this, held.abort.signal, bodyEnded).then(
+    void executeClaimed(this.app, claimed, this, held.abort, bodyEnded).then(
       (end) => this.held.release(id, held, { keepHeld: end === "unsaved" }),
       () => this.held.release(id, held),
     );

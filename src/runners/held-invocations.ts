@@ -1,10 +1,11 @@
 import type { AppCore } from "../engine/app-core.js";
 import { InvocationStatus } from "../status/statuses.js";
+import { LazyAbortController } from "./lazy-abort.js";
 import type { SlotPool } from "./slot-pool.js";
 
 /** An invocation a runner owns, from claim until it finishes or is handed back. */
 export interface HeldInvocation {
-  readonly abort: AbortController;
+  readonly abort: LazyAbortController;
   /** `waitingForResults` calls in progress; the invocation is PAUSED while above zero. */
   waits: number;
   holdsSlot: boolean;
@@ -52,7 +53,7 @@ export class HeldInvocations {
   /** Starts holding a claimed invocation; its slot was reserved before the claim. */
   hold(id: string): HeldInvocation {
     const held: HeldInvocation = {
-      abort: new AbortController(),
+      abort: new LazyAbortController(),
       waits: 0,
       holdsSlot: true,
       settled: false,
@@ -92,7 +93,7 @@ export class HeldInvocations {
       await this.app.finality.waitForFinal(resultIds, held.abort.signal);
     } finally {
       held.waits--;
-      if (held.waits === 0 && !held.settled && !held.abort.signal.aborted) {
+      if (held.waits === 0 && !held.settled && !held.abort.aborted) {
         await this.serialized(held, () => this.resume(id, held));
       }
     }
@@ -103,12 +104,14 @@ export class HeldInvocations {
    * waits are detached (they end on their own, without pausing or resuming anything) and a
    * paused invocation is resumed, so its final status can be written from RESUMED.
    */
-  async settle(id: string): Promise<void> {
+  settle(id: string): Promise<void> | undefined {
     const held = this.held.get(id);
-    if (!held || held.settled) return;
+    if (!held || held.settled) return undefined;
     held.settled = true;
-    await this.serialized(held, async () => {
-      if (!held.holdsSlot && !held.abort.signal.aborted) await this.resume(id, held);
+    // Never waited (the common case): nothing to detach or resume.
+    if (held.waits === 0 && held.holdsSlot) return undefined;
+    return this.serialized(held, async () => {
+      if (!held.holdsSlot && !held.abort.aborted) await this.resume(id, held);
     });
   }
 

@@ -10,6 +10,7 @@ import { type ChildApp, importApp } from "../child/import-app.js";
 import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
 import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
 import { CAN_STOP_PROCESSES } from "../child/worker-link.js";
+import { LazyAbortController } from "../lazy-abort.js";
 import { runnerContextFromJson } from "../runner-context.js";
 
 type Parent = ParentChannel<InvocationChildMessage, InvocationParentMessage>;
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
       if (id === invocationId && waited) await ask({ type: "settle" });
     },
   };
-  const end: unknown = await executeClaimed(app, claimed, runner, new AbortController().signal);
+  const end: unknown = await executeClaimed(app, claimed, runner, new LazyAbortController());
   // An outcome that could not be stored stays this child's: exiting without "done" hands it back.
   if (end !== "unsaved") await parent.sendNow({ type: "done" });
   await app.close();
