@@ -1,10 +1,28 @@
 import type { FinalOutcome, OrchestratorStore } from "../backends/contract/orchestrator.js";
+import { InvocationNotFoundError } from "../errors/errors.js";
+import { isFinalStatus } from "../status/status-table.js";
+import type { InvocationStatus } from "../status/statuses.js";
 
 /** Notified outcomes kept for waiters until read. */
 const KEPT_OUTCOMES = 10_000;
 
-import { InvocationNotFoundError } from "../errors/errors.js";
-import { isFinalStatus } from "../status/status-table.js";
+/**
+ * A wait on some invocations, listening from its creation: notifications that arrive before the
+ * caller reads the statuses are not lost, so one status read (`settle`) is enough to start.
+ */
+export interface FinalWatch {
+  /** Ids not known to be final yet. */
+  readonly remaining: ReadonlySet<string>;
+  /**
+   * Takes statuses read after the watch started (absent id: unknown, which can never become
+   * final: InvocationNotFoundError). Returns whether the wait is over.
+   */
+  settle(statuses: ReadonlyMap<string, InvocationStatus>): boolean;
+  /** Resolves once the wait is over, or when `signal` aborts; re-reads statuses on the safety timer. */
+  done(signal?: AbortSignal): Promise<void>;
+  /** Stops listening (always call it). */
+  close(): void;
+}
 
 /**
  * Waits for invocations to become final. One subscription to the orchestrator's final
@@ -24,39 +42,56 @@ export class FinalityWatcher {
 
   /**
    * Resolves once every id is final (`mode` "all") or at least one is ("any"), or when
-   * `signal` aborts. Rejects with InvocationNotFoundError for an unknown id. Statuses are read once up front and then
-   * only when the safety timer fires; notifications remove ids without a read.
+   * `signal` aborts. Rejects with InvocationNotFoundError for an unknown id.
    */
   async waitForFinal(
     ids: readonly string[],
     signal?: AbortSignal,
     mode: "all" | "any" = "all",
   ): Promise<void> {
+    const watch = this.watch(ids, mode);
+    try {
+      if (watch.remaining.size === 0) return;
+      if (watch.settle(await this.statusesOf(watch.remaining))) return;
+      await watch.done(signal);
+    } finally {
+      watch.close();
+    }
+  }
+
+  /** Starts listening for `ids` (see FinalWatch). */
+  watch(ids: readonly string[], mode: "all" | "any" = "all"): FinalWatch {
     const remaining = new Set(ids);
-    if (remaining.size === 0) return;
-    const target = mode === "all" ? 0 : remaining.size - 1;
-    this.subscribe();
+    const target = mode === "all" ? 0 : Math.max(0, remaining.size - 1);
     let wake: () => void = () => {};
     const onFinal = (id: string) => {
       if (remaining.delete(id) && remaining.size <= target) wake();
     };
-    for (const id of remaining) this.addWaiter(id, onFinal);
-    try {
-      let notified = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      await this.dropFinal(remaining);
+    if (remaining.size > 0) {
+      this.subscribe();
+      for (const id of remaining) this.addWaiter(id, onFinal);
+    }
+    const settle = (statuses: ReadonlyMap<string, InvocationStatus>): boolean => {
+      for (const id of remaining) {
+        const status = statuses.get(id);
+        if (status === undefined) throw new InvocationNotFoundError(id);
+        if (isFinalStatus(status)) remaining.delete(id);
+      }
+      return remaining.size <= target;
+    };
+    const done = async (signal?: AbortSignal): Promise<void> => {
       while (remaining.size > target && !signal?.aborted) {
-        const woken = await waitFor(notified, this.safetyPollMs(), signal);
-        if (remaining.size <= target) break;
-        notified = new Promise<void>((resolve) => {
+        const notified = new Promise<void>((resolve) => {
           wake = resolve;
         });
-        if (!woken) await this.dropFinal(remaining);
+        const woken = await waitFor(notified, this.safetyPollMs(), signal);
+        if (!woken && remaining.size > target && !signal?.aborted) settle(await this.statusesOf(remaining));
       }
-    } finally {
+    };
+    const close = () => {
       for (const id of ids) this.removeWaiter(id, onFinal);
-    }
+    };
+    return { remaining, settle, done, close };
   }
 
   close(): void {
@@ -76,17 +111,9 @@ export class FinalityWatcher {
     return outcome;
   }
 
-  /**
-   * Removes from `ids` (in place) those whose status is final now. An id the backend does not
-   * know (never registered, or deleted by retention) can never become final: it is an error.
-   */
-  private async dropFinal(ids: Set<string>): Promise<void> {
-    const statuses = await this.orchestrator.getStatuses([...ids]);
-    for (const id of ids) {
-      const record = statuses.get(id);
-      if (!record) throw new InvocationNotFoundError(id);
-      if (isFinalStatus(record.status)) ids.delete(id);
-    }
+  private async statusesOf(ids: ReadonlySet<string>): Promise<Map<string, InvocationStatus>> {
+    const records = await this.orchestrator.getStatuses([...ids]);
+    return new Map([...records].map(([id, record]) => [id, record.status]));
   }
 
   private subscribe(): void {

@@ -2,7 +2,6 @@ import type { ClaimedInvocation } from "../backends/contract/records.js";
 import type { AppCore } from "../engine/app-core.js";
 import { executeClaimed } from "../engine/execute.js";
 import { RunnerError } from "../errors/errors.js";
-import { isFinalStatus } from "../status/status-table.js";
 import { InvocationStatus } from "../status/statuses.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
 import { HeldInvocations } from "./held-invocations.js";
@@ -77,14 +76,17 @@ export class AsyncRunner extends BaseRunner {
       await this.app.finality.waitForFinal(resultInvocationIds);
       return;
     }
-    const orchestrator = this.app.backend.orchestrator;
-    await orchestrator.recordWaits(runningInvocationId, resultInvocationIds);
-    const statuses = await orchestrator.getStatuses(resultInvocationIds);
-    const allFinal = resultInvocationIds.every((id) => {
-      const status = statuses.get(id);
-      return status !== undefined && isFinalStatus(status.status);
-    });
-    if (!allFinal) await this.held.waitFor(runningInvocationId, held, resultInvocationIds);
+    // Listening before the statuses are read: one read (recordWaits' own) is enough.
+    const watch = this.app.finality.watch(resultInvocationIds);
+    try {
+      const statuses = await this.app.backend.orchestrator.recordWaits(
+        runningInvocationId,
+        resultInvocationIds,
+      );
+      if (!watch.settle(statuses)) await this.held.waitFor(runningInvocationId, held, watch);
+    } finally {
+      watch.close();
+    }
     if (held.abort.aborted) {
       throw new RunnerError(`invocation ${runningInvocationId} was stopped while it waited for results`);
     }

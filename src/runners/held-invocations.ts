@@ -1,4 +1,5 @@
 import type { AppCore } from "../engine/app-core.js";
+import type { FinalWatch } from "../engine/finality-watcher.js";
 import { InvocationStatus } from "../status/statuses.js";
 import { LazyAbortController } from "./lazy-abort.js";
 import type { SlotPool } from "./slot-pool.js";
@@ -86,11 +87,11 @@ export class HeldInvocations {
   }
 
   /** One wait of a held invocation: pauses it on the first, resumes it after the last. */
-  async waitFor(id: string, held: HeldInvocation, resultIds: readonly string[]): Promise<void> {
+  async waitFor(id: string, held: HeldInvocation, watch: FinalWatch): Promise<void> {
     held.waits++;
     try {
       if (held.waits === 1 && !held.settled) await this.serialized(held, () => this.pause(id, held));
-      await this.app.finality.waitForFinal(resultIds, held.abort.signal);
+      await watch.done(held.abort.signal);
     } finally {
       held.waits--;
       if (held.waits === 0 && !held.settled && !held.abort.aborted) {

@@ -78,6 +78,32 @@ export function describeOrchestratorWaitsAndRunners(factory: BackendFactory): vo
       expect(order).toEqual(ids([a, later, c, b, d]));
     });
 
+    it("returns the status of each waited id that exists, read with the wait", async () => {
+      const { t0, owner, w1, w2, queued } = await seed();
+      const [a, b] = queued;
+      await h.backend.orchestrator.transition({
+        invocationId: w2,
+        to: S.SUCCESS,
+        runnerId: owner,
+        result: "1",
+        now: t0 + 12,
+      });
+      const statuses = await h.backend.orchestrator.recordWaits(w1, [
+        a.invocationId,
+        "no-such-id",
+        w2,
+        b.invocationId,
+      ]);
+      expect(statuses).toEqual(
+        new Map([
+          [a.invocationId, S.REGISTERED],
+          [w2, S.SUCCESS],
+          [b.invocationId, S.REGISTERED],
+        ]),
+      );
+      expect(await h.backend.orchestrator.recordWaits(w1, [])).toEqual(new Map());
+    });
+
     it("counts a wait recorded several times as one waiter", async () => {
       const { t0, w1, w2, w3, queued } = await seed();
       const [a, b, c, d] = queued;

@@ -125,9 +125,11 @@ export interface OrchestratorStore {
 
   /**
    * Records that `waiterId` waits for the results of `waitedIds`. Edges to invocations already
-   * final are not kept. The number of waiters on an invocation orders claims.
+   * final are not kept. The number of waiters on an invocation orders claims. Returns the
+   * status of each waited id, read in the same atomic step (unknown ids are absent), so the
+   * waiter needs no separate read to learn which are final already.
    */
-  recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
+  recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<Map<string, InvocationStatus>>;
 
   /** Extends the leases of invocations this runner owns. Returns the ids it still owns. */
   renewLeases(

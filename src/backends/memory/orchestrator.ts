@@ -151,14 +151,17 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return this.store.retries.get(invocationId) ?? 0;
   }
 
-  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void> {
+  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<Map<string, InvocationStatus>> {
     const s = this.store;
+    const statuses = new Map<string, InvocationStatus>();
     for (const waitedId of waitedIds) {
       const status = s.statuses.get(waitedId);
+      if (status) statuses.set(waitedId, status.status);
       if (!status || isFinalStatus(status.status) || waitedId === waiterId) continue;
       addToSetMap(s.waitedBy, waitedId, waiterId);
       addToSetMap(s.waitingOn, waiterId, waitedId);
     }
+    return statuses;
   }
 
   async renewLeases(runnerId: string, invocationIds: readonly string[], leaseMs: number, now: number) {

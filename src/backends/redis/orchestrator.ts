@@ -143,10 +143,15 @@ export class RedisOrchestrator implements OrchestratorStore {
     return Number((await this.client.hget(this.keys.invocation(invocationId), "rt")) ?? 0);
   }
 
-  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void> {
-    if (waitedIds.length === 0) return;
+  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<Map<string, InvocationStatus>> {
+    const statuses = new Map<string, InvocationStatus>();
+    if (waitedIds.length === 0) return statuses;
     const arg = JSON.stringify({ base: this.keys.base, waiter: waiterId, waited: waitedIds });
-    await this.run("recordWaits", this.keys.statusScriptKeys, arg);
+    const reply = asStrings(await this.run("recordWaits", this.keys.statusScriptKeys, arg), "recordWaits");
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      statuses.set(reply[i] ?? "", asStatus(reply[i + 1], "recordWaits"));
+    }
+    return statuses;
   }
 
   async renewLeases(

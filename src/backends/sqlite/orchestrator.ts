@@ -68,17 +68,21 @@ export class SqliteOrchestrator implements OrchestratorStore {
     return this.ctx.conn.read(() => this.ctx.st.retriesOf.get(this.ctx.appId, invocationId) ?? 0);
   }
 
-  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<void> {
-    if (waitedIds.length === 0) return;
+  async recordWaits(waiterId: string, waitedIds: readonly string[]): Promise<Map<string, InvocationStatus>> {
+    const statuses = new Map<string, InvocationStatus>();
+    if (waitedIds.length === 0) return statuses;
     const { st, appId } = this.ctx;
     return this.write(() => {
       let recorded = false;
       for (const waited of waitedIds) {
+        const row = st.statusRow.get(appId, waited);
+        if (row) statuses.set(waited, asStatus(row.status));
         if (st.insertWait.run({ app: appId, waited, waiter: waiterId }).changes === 0) continue;
         st.addWaiter.run(appId, waited);
         recorded = true;
       }
       if (recorded) st.markWaiting.run(appId, waiterId);
+      return statuses;
     });
   }
 

@@ -1,4 +1,6 @@
 import type { AppCore } from "../../engine/app-core.js";
+import type { FinalWatch } from "../../engine/finality-watcher.js";
+import { InvocationNotFoundError } from "../../errors/errors.js";
 import { isFinalStatus } from "../../status/status-table.js";
 import { InvocationStatus } from "../../status/statuses.js";
 import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
@@ -106,15 +108,34 @@ export async function handleWaiting(
   const invocationId = child.invocationId;
   const orchestrator = host.app.backend.orchestrator;
   if (!invocationId) return child.answer(requestId);
-  await orchestrator.recordWaits(invocationId, ids);
-  const statuses = await orchestrator.getStatuses(ids);
-  if (ids.every((id) => isFinalStatus(statuses.get(id)?.status ?? InvocationStatus.REGISTERED))) {
-    return child.answer(requestId);
+  // Listening before the statuses are read: one read (recordWaits' own) is enough.
+  const watch = host.app.finality.watch(ids);
+  try {
+    let allFinal: boolean;
+    try {
+      allFinal = watch.settle(await orchestrator.recordWaits(invocationId, ids));
+    } catch (error) {
+      if (!(error instanceof InvocationNotFoundError)) throw error;
+      allFinal = true; // an unknown id: the child's own result() reports it
+    }
+    if (allFinal) return child.answer(requestId);
+    await waitPaused(host, child, requestId, invocationId, watch);
+  } finally {
+    watch.close();
   }
+}
+
+async function waitPaused(
+  host: PauseHost,
+  child: InvocationProcess,
+  requestId: number,
+  invocationId: string,
+  watch: FinalWatch,
+): Promise<void> {
   child.waits++;
   try {
     if (child.waits === 1 && !child.settled) await child.serialized(() => pause(host, child, invocationId));
-    await host.app.finality.waitForFinal(ids, child.gone.signal);
+    await watch.done(child.gone.signal);
   } finally {
     child.waits--;
     child.answer(requestId);
