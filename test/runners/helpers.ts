@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeEach, expect } from "vitest";
 import type { TsnencConfig } from "../../src/index.js";
 import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
+import { REDIS_URL } from "../backends/redis-service.js";
 import { expectAllHistoriesValid } from "../helpers/app.js";
 import { app } from "./fixtures/runner-app.js";
 
@@ -15,6 +17,9 @@ export const APP_MODULE: AppModuleRef = {
   path: fileURLToPath(new URL("./fixtures/runner-app.ts", import.meta.url)),
   exportName: "app",
 };
+
+/** The backends the runner tests run on: both are shared by processes and threads. */
+export type RunnerBackend = "sqlite" | "redis";
 
 export interface StartedRunner<R extends BaseRunner = BaseRunner> {
   readonly runner: R;
@@ -25,19 +30,26 @@ export interface StartedRunner<R extends BaseRunner = BaseRunner> {
 export interface RunnerTestEnv {
   /** The test's marks file (tasks record their executions there). */
   readonly marks: string;
+  /** The test's SQLite file (unused on Redis). */
   readonly dbPath: string;
   /** Runs `runner` until the test stops it (or the test ends). */
   start<R extends BaseRunner>(runner: R): StartedRunner<R>;
 }
 
 /**
- * Per test: the fixture app on a fresh SQLite file with a fresh app id (run-time assignments,
- * which runners pass on to their children), plus `config`. After each test: every runner still
- * running is stopped, every stored history is checked, the file is removed.
+ * Per test: the fixture app with a fresh app id on `backend` (a fresh SQLite file, or Redis,
+ * whose keys are hash-tagged by app id), plus `config`, all as run-time assignments, which
+ * runners pass on to their children. After each test: every runner still running is stopped,
+ * every stored history is checked, the app's data is removed (on Redis: purged, and no key of
+ * the app may be left).
  */
-export function useRunnerTestEnv(config: TsnencConfig = {}): RunnerTestEnv {
+export function useRunnerTestEnv(
+  config: TsnencConfig = {},
+  backend: RunnerBackend = "sqlite",
+): RunnerTestEnv {
   let dir = "";
   let started: StartedRunner[] = [];
+  const admin = backend === "redis" ? new Redis(REDIS_URL, { lazyConnect: true }) : undefined;
   const env = {
     marks: "",
     dbPath: "",
@@ -64,10 +76,13 @@ export function useRunnerTestEnv(config: TsnencConfig = {}): RunnerTestEnv {
     dir = mkdtempSync(join(tmpdir(), "tsnenc-runners-"));
     env.dbPath = join(dir, "tsnenc.db");
     env.marks = join(dir, "marks.txt");
+    const store: TsnencConfig =
+      backend === "redis"
+        ? { backend: "redis", redisUrl: REDIS_URL }
+        : { backend: "sqlite", sqlitePath: env.dbPath };
     const values: TsnencConfig = {
       appId: `runners-${randomUUID()}`,
-      backend: "sqlite",
-      sqlitePath: env.dbPath,
+      ...store,
       loggingLevel: "error",
       ...config,
     };
@@ -81,11 +96,33 @@ export function useRunnerTestEnv(config: TsnencConfig = {}): RunnerTestEnv {
       await Promise.all(running.map((r) => r.stop().catch(() => {})));
       await expectAllHistoriesValid(app);
     } finally {
-      await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        if (admin) {
+          await app.purge();
+          expect(await redisKeysOf(admin, app.appId), "keys of the app left after purge").toEqual([]);
+        }
+      } finally {
+        await app.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
+  afterAll(() => {
+    admin?.disconnect();
+  });
   return env;
+}
+
+/** Every Redis key of app `appId` (default key prefix). */
+async function redisKeysOf(admin: Redis, appId: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await admin.scan(cursor, "MATCH", `{tsnenc:${appId}}:*`, "COUNT", 10_000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
 }
 
 /** Resolves once `predicate` holds, checking every `intervalMs`; fails after `timeoutMs`. */

@@ -4,19 +4,19 @@ import { MultiProcessRunner } from "../../src/runners/multi-process-runner.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
 import { app, blockOnce, hold, readMarks } from "./fixtures/runner-app.js";
 import { APP_MODULE, eventually, useRunnerTestEnv, within } from "./helpers.js";
-import { describeRunnerSuite } from "./runner-suite.js";
+import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 
-describeRunnerSuite(
-  "MultiProcessRunner",
-  (app, appModule) =>
-    new MultiProcessRunner(app, {
-      handleSignals: false,
-      appModule,
-      minProcesses: 1,
-      maxProcesses: 2,
-      maxConcurrency: 10,
-    }),
-);
+const makeMultiProcessRunner: MakeRunner = (app, appModule) =>
+  new MultiProcessRunner(app, {
+    handleSignals: false,
+    appModule,
+    minProcesses: 1,
+    maxProcesses: 2,
+    maxConcurrency: 10,
+  });
+
+await describeRunnerSuite("MultiProcessRunner", makeMultiProcessRunner);
+await describeRunnerSuite("MultiProcessRunner", makeMultiProcessRunner, { backend: "redis" });
 
 const S = InvocationStatus;
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { PersistentProcessRunner } from "../../src/runners/persistent-process-runner.js";
 import { app, blockOnce, fib, readMarks } from "./fixtures/runner-app.js";
 import { APP_MODULE, eventually, mostExecutingAtOnce, useRunnerTestEnv, within } from "./helpers.js";
-import { describeRunnerSuite } from "./runner-suite.js";
+import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 
-describeRunnerSuite(
-  "PersistentProcessRunner",
-  (app, appModule) =>
-    new PersistentProcessRunner(app, { handleSignals: false, appModule, numProcesses: 2, concurrency: 2 }),
-);
+const makePersistentProcessRunner: MakeRunner = (app, appModule) =>
+  new PersistentProcessRunner(app, { handleSignals: false, appModule, numProcesses: 2, concurrency: 2 });
+
+await describeRunnerSuite("PersistentProcessRunner", makePersistentProcessRunner);
+await describeRunnerSuite("PersistentProcessRunner", makePersistentProcessRunner, { backend: "redis" });
 
 describe("PersistentProcessRunner", () => {
   const env = useRunnerTestEnv({

@@ -3,7 +3,7 @@ import { ProcessRunner } from "../../src/runners/process-runner.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
 import { app, fib, tenTimesIncrement } from "./fixtures/runner-app.js";
 import { APP_MODULE, mostExecutingAtOnce, useRunnerTestEnv, within } from "./helpers.js";
-import { describeRunnerSuite } from "./runner-suite.js";
+import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 
 const S = InvocationStatus;
 /**
@@ -13,11 +13,11 @@ const S = InvocationStatus;
 const FIB_N = Number(process.env.TSNENC_TEST_FIB_N ?? 6);
 const FIB_TIMEOUT_MS = FIB_N > 8 ? 3_600_000 : 120_000;
 
-describeRunnerSuite(
-  "ProcessRunner",
-  (app, appModule) => new ProcessRunner(app, { handleSignals: false, appModule, maxProcesses: 2 }),
-  { manyInvocations: 8 },
-);
+const makeProcessRunner: MakeRunner = (app, appModule) =>
+  new ProcessRunner(app, { handleSignals: false, appModule, maxProcesses: 2 });
+
+await describeRunnerSuite("ProcessRunner", makeProcessRunner, { manyInvocations: 8 });
+await describeRunnerSuite("ProcessRunner", makeProcessRunner, { backend: "redis", manyInvocations: 8 });
 
 describe("ProcessRunner", () => {
   const env = useRunnerTestEnv();

@@ -3,8 +3,9 @@ import type { Tsnenc, TsnencConfig } from "../../src/index.js";
 import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
+import { describeWithRedis } from "../backends/redis-service.js";
 import { add, app, blockOnce, flaky, noop, readMarks, sumOfIncrements } from "./fixtures/runner-app.js";
-import { APP_MODULE, eventually, useRunnerTestEnv, within } from "./helpers.js";
+import { APP_MODULE, eventually, type RunnerBackend, useRunnerTestEnv, within } from "./helpers.js";
 
 const S = InvocationStatus;
 
@@ -12,9 +13,11 @@ const S = InvocationStatus;
 export type MakeRunner = (app: Tsnenc, appModule: AppModuleRef) => BaseRunner;
 
 export interface RunnerSuiteOptions {
+  /** The backend of every test (default SQLite; Redis tests skip loudly without a server). */
+  backend?: RunnerBackend;
   /** Invocations of the "many no-ops" test (default 200). */
   manyInvocations?: number;
-  /** Config of every test, besides the fresh SQLite file. */
+  /** Config of every test, besides the backend and the fresh app id. */
   config?: TsnencConfig;
   /** Timeout of each test (default 60 s). */
   timeoutMs?: number;
@@ -25,18 +28,31 @@ async function statusesOf(invocation: { history(): Promise<Array<{ status: strin
   return (await invocation.history()).map((h) => h.status);
 }
 
+const BACKEND_NAMES: Record<RunnerBackend, string> = { sqlite: "SQLite", redis: "Redis" };
+
 /**
- * The behaviour every runner shares, on SQLite with real processes: results, exactly-once
- * execution, retries, waiting on children, hand-back on stop. Every stored history is checked
- * after each test.
+ * The behaviour every runner shares, on a backend shared by real processes: results,
+ * exactly-once execution, retries, waiting on children, hand-back on stop. Every stored history
+ * is checked after each test. Await it (on Redis it first checks that the server answers).
  */
-export function describeRunnerSuite(name: string, makeRunner: MakeRunner, options: RunnerSuiteOptions = {}) {
+export async function describeRunnerSuite(
+  name: string,
+  makeRunner: MakeRunner,
+  options: RunnerSuiteOptions = {},
+): Promise<void> {
+  const backend = options.backend ?? "sqlite";
+  const title = `${name}: runner suite (${BACKEND_NAMES[backend]})`;
+  if (backend === "redis") await describeWithRedis(title, () => defineSuite(title, makeRunner, options));
+  else defineSuite(title, makeRunner, options);
+}
+
+function defineSuite(title: string, makeRunner: MakeRunner, options: RunnerSuiteOptions): void {
   const many = options.manyInvocations ?? 200;
   const timeout = options.timeoutMs ?? 60_000;
   const resultMs = timeout - 5_000;
 
-  describe(`${name}: runner suite (SQLite)`, () => {
-    const env = useRunnerTestEnv(options.config);
+  describe(title, () => {
+    const env = useRunnerTestEnv(options.config, options.backend);
 
     it("add(1, 2) = 3, with history REGISTERED, PENDING, RUNNING, SUCCESS", { timeout }, async () => {
       const runner = env.start(makeRunner(app, APP_MODULE));

@@ -6,13 +6,13 @@ import { ThreadRunner } from "../../src/runners/thread-runner.js";
 import { createTestApp } from "../helpers/app.js";
 import { app, fib } from "./fixtures/runner-app.js";
 import { APP_MODULE, mostExecutingAtOnce, useRunnerTestEnv, within } from "./helpers.js";
-import { describeRunnerSuite } from "./runner-suite.js";
+import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 
-describeRunnerSuite(
-  "ThreadRunner",
-  (app, appModule) =>
-    new ThreadRunner(app, { handleSignals: false, appModule, numThreads: 2, concurrency: 2 }),
-);
+const makeThreadRunner: MakeRunner = (app, appModule) =>
+  new ThreadRunner(app, { handleSignals: false, appModule, numThreads: 2, concurrency: 2 });
+
+await describeRunnerSuite("ThreadRunner", makeThreadRunner);
+await describeRunnerSuite("ThreadRunner", makeThreadRunner, { backend: "redis" });
 
 describe("ThreadRunner", () => {
   const env = useRunnerTestEnv();
