@@ -133,6 +133,23 @@ export function describeOrchestratorConcurrency(factory: BackendFactory): void {
       ]);
     });
 
+    it("a freed slot goes to the oldest parked invocation still waiting; parked ones that ended are skipped", async () => {
+      const t0 = Date.now();
+      const runner = runnerId("r");
+      const [a, b, c] = [keyed("k"), keyed("k"), keyed("k")];
+      await h.backend.orchestrator.register({ invocations: [a, b, c], runnerId: client, now: t0 });
+      expect(ids(await claim(runner, 3, t0))).toEqual([a.invocationId]);
+      await h.backend.orchestrator.transition({
+        invocationId: b.invocationId,
+        to: S.CONCURRENCY_CONTROLLED_FINAL,
+        runnerId: runner,
+        now: t0 + 1,
+      });
+      await finish(a.invocationId, runner, t0 + 2);
+      expect(ids(await claim(runner, 3, t0 + 3))).toEqual([c.invocationId]);
+      expect((await statusOf(h.backend, b.invocationId))?.status).toBe(S.CONCURRENCY_CONTROLLED_FINAL);
+    });
+
     it("with `start`, a claim into RUNNING takes the slot, and the SUCCESS of the same turn frees it", async () => {
       const t0 = Date.now();
       const runner = runnerId("r");

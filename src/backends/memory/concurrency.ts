@@ -40,17 +40,25 @@ export class MemoryConcurrency {
     return this.store.parkedIds.has(id);
   }
 
-  /** Frees the invocation's slot, if it holds one; returns the parked invocation to queue again. */
-  releaseSlot(id: string): string | undefined {
+  /**
+   * Frees the invocation's slot, if it holds one; returns the oldest parked invocation that is
+   * still waiting to run, to queue again (parked ids that are no longer waiting are dropped, as
+   * the SQLite and Redis backends do).
+   */
+  releaseSlot(id: string, isWaiting: (id: string) => boolean): string | undefined {
     const key = this.store.records.get(id)?.runningKey;
     if (!key) return undefined;
     const holders = this.store.slotHolders.get(key);
     if (!holders?.delete(id)) return undefined;
     if (holders.size === 0) this.store.slotHolders.delete(key);
     const list = this.store.parked.get(key);
-    const next = list?.shift();
+    let next: string | undefined;
+    while (list && list.length > 0 && next === undefined) {
+      const candidate = list.shift() as string;
+      this.store.parkedIds.delete(candidate);
+      if (isWaiting(candidate)) next = candidate;
+    }
     if (list && list.length === 0) this.store.parked.delete(key);
-    if (next !== undefined) this.store.parkedIds.delete(next);
     return next;
   }
 

@@ -312,7 +312,10 @@ export class MemoryOrchestrator implements OrchestratorStore {
     s.statuses.set(id, record);
     if (record.status !== InvocationStatus.PENDING) s.leases.delete(id);
     if (!STATUS_TABLE[record.status].requiresOwnership) {
-      const unparked = this.concurrency.releaseSlot(id);
+      const unparked = this.concurrency.releaseSlot(id, (parked) => {
+        const status = s.statuses.get(parked);
+        return status !== undefined && isAvailableForRun(status.status);
+      });
       if (unparked !== undefined) {
         s.queue.push(unparked, record.timestamp, record.timestamp);
         s.notifyWork();
