@@ -1,9 +1,7 @@
 import type { AppCore } from "../engine/app-core.js";
-import { BaseRunner } from "./base-runner.js";
 import { orCpuCount, runnerSetting } from "./child/app-config-bridge.js";
-import type { AppModuleRef } from "./child/app-module.js";
+import { PooledRunner } from "./pooled-runner.js";
 import type { SpawningRunnerOptions } from "./worker-pool/pool-support.js";
-import { PooledWorkers } from "./worker-pool/pooled-workers.js";
 import type { WorkerPool } from "./worker-pool/worker-pool.js";
 
 export interface MultiProcessRunnerOptions extends SpawningRunnerOptions {
@@ -24,30 +22,12 @@ export interface MultiProcessRunnerOptions extends SpawningRunnerOptions {
  * Stopping sends SIGTERM to every child (each hands its work back: KILLED, REROUTED), waits up
  * to `stopGraceMs`, then kills the rest.
  */
-export class MultiProcessRunner extends BaseRunner {
-  /** The module the children import (required to run; the CLI sets it from `--app`). */
-  appModule: AppModuleRef | undefined;
+export class MultiProcessRunner extends PooledRunner {
   private readonly options: MultiProcessRunnerOptions;
-  private readonly workers: PooledWorkers;
 
   constructor(app: AppCore, options: MultiProcessRunnerOptions = {}) {
-    super(app, options);
+    super(app, options, { kind: "process", workerClass: "AsyncRunner" });
     this.options = options;
-    this.appModule = options.appModule;
-    this.workers = new PooledWorkers(
-      {
-        app,
-        runnerContext: this.runnerContext,
-        runnerClass: this.runnerClass,
-        register: (context) => this.registerNewChildRunnerContext(context),
-        reroute: (id, context) => this.killAndReroute(id, context),
-      },
-      options,
-    );
-  }
-
-  static override memCompatible(): boolean {
-    return false;
   }
 
   get minProcesses(): number {
@@ -72,66 +52,18 @@ export class MultiProcessRunner extends BaseRunner {
     return this.maxProcesses * this.concurrency;
   }
 
-  override getActiveChildRunnerIds(): string[] {
-    return this.workers.ids;
+  protected get minWorkers(): number {
+    return this.minProcesses;
   }
 
-  async runnerLoopIteration(): Promise<void> {
-    const pool = this.workers.pool;
-    if (!pool) return;
-    await pool.reap();
-    if (!this.running) return;
-    await pool.fillTo(this.minProcesses);
+  /** Idle children are looked for at least twice per `idleTimeoutProcessMs`. */
+  protected override get maxIdleWaitMs(): number {
+    return Math.max(10, this.idleTimeoutProcessMs / 2);
+  }
+
+  protected override async resizePool(pool: WorkerPool): Promise<void> {
     await this.scaleUp(pool);
     this.stopIdleChildren(pool);
-    const settings = this.app.settings;
-    const idleCheckMs = Math.max(10, this.idleTimeoutProcessMs / 2);
-    await this.workers.waitForEvent(
-      Math.min(settings.runnerIdlePollMs, this.msUntilServicesDue(), idleCheckMs),
-    );
-  }
-
-  /** The parent runs no task: code waiting through it just waits. */
-  async waitingForResults(_running: string | null, resultInvocationIds: readonly string[]): Promise<void> {
-    await this.app.finality.waitForFinal(resultInvocationIds);
-  }
-
-  protected override async onStart(): Promise<void> {
-    const appModule = this.workers.check(this.appModule);
-    await super.onStart();
-    await this.workers.start(
-      appModule,
-      { kind: "process", workerClass: "AsyncRunner", concurrency: this.concurrency },
-      this.minProcesses,
-    );
-  }
-
-  protected override onStopRunnerLoop(): void {
-    this.workers.wake();
-  }
-
-  protected override async onStop(): Promise<void> {
-    await this.workers.stop();
-    await super.onStop();
-  }
-
-  protected override async reportChildRunnerHeartbeats(): Promise<void> {
-    await this.workers.reportHeartbeats();
-  }
-
-  protected override async onHeartbeat(): Promise<void> {
-    await this.workers.reportHeartbeats();
-  }
-
-  protected override shutdownDetails(): string[] {
-    const live = this.workers.live;
-    return [
-      `processes (${live.length}):`,
-      ...live.map(
-        (m) =>
-          `  pid:${m.link.pid} worker:${m.context.runnerId.slice(0, 8)} ${m.state} held:${m.held.length}`,
-      ),
-    ];
   }
 
   /** Starts children while the queue holds more than the free slots (up to `maxProcesses`). */

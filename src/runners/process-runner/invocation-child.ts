@@ -5,8 +5,7 @@
 // (RESUMED, SIGCONT).
 import type { RunnerHandle } from "../../context/execution-context.js";
 import { executeClaimed } from "../../engine/execute.js";
-import { applyRuntimeConfig } from "../child/app-config-bridge.js";
-import { type ChildApp, importApp } from "../child/import-app.js";
+import { receiveChildApp, runChildEntry } from "../child/child-entry.js";
 import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
 import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
 import { CAN_STOP_PROCESSES } from "../child/worker-link.js";
@@ -30,18 +29,9 @@ async function main(): Promise<number> {
   // Without its parent nobody reports this child alive: the recovery hands its invocation back.
   parent.onParentGone(() => process.exit(1));
   parent.onStopRequest(() => process.exit(143));
-  const initMessage = parent.next("init");
-  parent.send({ type: "hello" });
-  const { init } = await initMessage;
-  let app: ChildApp;
-  try {
-    app = await importApp(init.appModule);
-    applyRuntimeConfig(app, init.runtimeConfig);
-    await app.backend.broker.size(); // connect now, and fail before the parent claims for this child
-  } catch (error) {
-    await parent.sendNow({ type: "failed", message: error instanceof Error ? error.message : String(error) });
-    return 1;
-  }
+  const started = await receiveChildApp(parent);
+  if (!started) return 1;
+  const { init, app } = started;
   const context = { ...runnerContextFromJson(init.context), pid: process.pid };
   const executeMessage = parent.next("execute");
   parent.send({ type: "ready" });
@@ -84,12 +74,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `tsnenc process runner child failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runChildEntry("tsnenc process runner child", main);

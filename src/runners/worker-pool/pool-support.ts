@@ -6,7 +6,7 @@ import { type AppModuleRef, childExecArgv, siblingEntryPath, threadTsxApiUrl } f
 import type { ChildInit } from "../child/messages.js";
 import { forkChild, startThread } from "../child/worker-link.js";
 import type { Wakeup } from "../wakeup.js";
-import type { PoolWorkerLink } from "./worker-pool.js";
+import { type PoolWorkerLink, WorkerPool, type WorkerPoolOptions } from "./worker-pool.js";
 
 /** Options of every runner that starts child processes or threads. */
 export interface SpawningRunnerOptions extends RunnerOptions {
@@ -38,6 +38,41 @@ export function threadLauncher(appModule: AppModuleRef): () => PoolWorkerLink {
 /** What every child gets besides its context: the app module and the parent's run-time config. */
 export function childInitOf(app: AppCore, appModule: AppModuleRef): () => Omit<ChildInit, "context"> {
   return () => ({ appModule, runtimeConfig: runtimeConfigOf(app) });
+}
+
+/** What a pooled runner's workers are. */
+export interface PoolWorkerSpec {
+  /** Child processes or threads of this process. */
+  readonly kind: "process" | "thread";
+  /** The runner class recorded in the workers' contexts. */
+  readonly workerClass: string;
+}
+
+/** What a pooled runner tells its pool besides the app and its module. */
+export interface WorkerPoolSettings
+  extends PoolWorkerSpec,
+    Pick<WorkerPoolOptions, "parentContext" | "concurrency" | "register" | "reroute"> {
+  /** Extra environment variables of child processes. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** A pool of workers (not started yet) that import `appModule` and get the app's run-time config. */
+export function createWorkerPool(
+  app: AppCore,
+  appModule: AppModuleRef,
+  settings: WorkerPoolSettings,
+): WorkerPool {
+  const { kind, env, ...options } = settings;
+  return new WorkerPool({
+    ...options,
+    childInit: childInitOf(app, appModule),
+    launch: kind === "process" ? processLauncher(appModule, env) : threadLauncher(appModule),
+    ownersOf: async (ids) => {
+      const statuses = await app.backend.orchestrator.getStatuses(ids);
+      return new Map([...statuses].map(([id, status]) => [id, status.ownerId]));
+    },
+    logger: app.logger,
+  });
 }
 
 /** Children cannot see a memory backend: it lives in the parent's process (and thread). */

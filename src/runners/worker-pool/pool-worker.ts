@@ -3,8 +3,7 @@
 // runner context its parent chose, until the parent asks it to stop (SIGTERM or a message) or
 // goes away. It reports the invocations it holds so the parent can scale and recover.
 import { AsyncRunner } from "../async-runner.js";
-import { applyRuntimeConfig } from "../child/app-config-bridge.js";
-import { type ChildApp, importApp } from "../child/import-app.js";
+import { receiveChildApp, runChildEntry } from "../child/child-entry.js";
 import type { PoolParentMessage, PoolWorkerMessage } from "../child/messages.js";
 import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
 import { runnerContextFromJson } from "../runner-context.js";
@@ -38,18 +37,9 @@ async function main(): Promise<number> {
   };
   parent.onStopRequest(stop);
   parent.onParentGone(stop);
-  const initMessage = parent.next("init");
-  parent.send({ type: "hello" });
-  const { init } = await initMessage;
-  let app: ChildApp;
-  try {
-    app = await importApp(init.appModule);
-    applyRuntimeConfig(app, init.runtimeConfig);
-    await app.backend.broker.size(); // a backend that cannot be reached fails the start, not the runner
-  } catch (error) {
-    await parent.sendNow({ type: "failed", message: error instanceof Error ? error.message : String(error) });
-    return 1;
-  }
+  const started = await receiveChildApp(parent);
+  if (!started) return 1;
+  const { init, app } = started;
   if (stopRequested) return 0;
   runner = new AsyncRunner(app, {
     runnerContext: { ...runnerContextFromJson(init.context), pid: process.pid },
@@ -68,12 +58,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `tsnenc pool worker failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runChildEntry("tsnenc pool worker", main);
