@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { AsyncRunner, Tsnenc } from "../src/index.js";
+import type { Tsnenc } from "../src/index.js";
+import { lib } from "./lib.js";
+
+const { AsyncRunner } = lib;
+
 import { report, round } from "./report.js";
 
 function newApp(): Tsnenc {
-  return new Tsnenc(
+  return new lib.Tsnenc(
     { appId: `bench-${randomUUID()}`, backend: "memory", loggingLevel: "error" },
     { env: {} },
   );

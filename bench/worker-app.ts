@@ -4,10 +4,11 @@
  * TSNENC__APP_ID, TSNENC__MAX_CONCURRENCY), so `tsnenc runner start --app bench/worker-app.ts`
  * and bench/tsnenc-worker.ts run it; clients build their own copy with `benchApp`.
  */
-import { Tsnenc, type TsnencConfig, type TsnencEnvironment } from "../src/index.js";
+import type { TsnencConfig, TsnencEnvironment } from "../src/index.js";
+import { lib } from "./lib.js";
 
 export function benchApp(config: TsnencConfig = {}, environment: TsnencEnvironment = {}) {
-  const app = new Tsnenc({ loggingLevel: "error", ...config }, environment);
+  const app = new lib.Tsnenc({ loggingLevel: "error", ...config }, environment);
   const noop = app.task("noop", async () => null);
   const fib = app.task("fib", async (n: number): Promise<number> => {
     if (n < 2) return n;
