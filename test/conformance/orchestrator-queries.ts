@@ -97,6 +97,32 @@ export function describeOrchestratorQueries(factory: BackendFactory): void {
       ]);
     });
 
+    it("filters by the time of the last change (both bounds inclusive), alone and with task and status", async () => {
+      const { t0, a, b, c } = await seed();
+      const list = (filter: Record<string, unknown>) =>
+        h.backend.orchestrator.listInvocations({ limit: 100, offset: 0, ...filter });
+      expect(ids(await list({ updatedSince: t0 + 3 }))).toEqual([a.invocationId, c.invocationId]);
+      expect(ids(await list({ updatedUntil: t0 + 3 }))).toEqual([c.invocationId, b.invocationId]);
+      expect(ids(await list({ updatedSince: t0 + 2, updatedUntil: t0 + 3 }))).toEqual([
+        c.invocationId,
+        b.invocationId,
+      ]);
+      expect(ids(await list({ updatedSince: t0 + 4, updatedUntil: t0 + 9 }))).toEqual([]);
+      expect(ids(await list({ taskId: "tasks.a", updatedUntil: t0 + 9 }))).toEqual([c.invocationId]);
+      expect(ids(await list({ statuses: [S.REGISTERED], updatedSince: t0 + 3 }))).toEqual([c.invocationId]);
+      expect(
+        ids(
+          await list({
+            taskId: "tasks.a",
+            statuses: [S.REGISTERED],
+            updatedSince: t0 + 2,
+            updatedUntil: t0 + 3,
+          }),
+        ),
+      ).toEqual([c.invocationId]);
+      expect(ids(await list({ updatedSince: t0, limit: 1, offset: 1 }))).toEqual([c.invocationId]);
+    });
+
     it("filters by task id", async () => {
       const { a, b, c } = await seed();
       const listA = await h.backend.orchestrator.listInvocations({

@@ -1,6 +1,7 @@
 import type { InvocationStatus, StatusRecord } from "../../status/statuses.js";
 import type {
   ClaimedInvocation,
+  InvocationFilter,
   InvocationRecord,
   InvocationSummary,
   OrphanedInvocation,
@@ -172,12 +173,7 @@ export interface OrchestratorStore {
   purgeFinalBefore(request: { before: number; limit: number }): Promise<number>;
 
   /** Invocations of the app, newest change first, optionally filtered. */
-  listInvocations(filter: {
-    taskId?: string;
-    statuses?: readonly InvocationStatus[];
-    limit: number;
-    offset: number;
-  }): Promise<InvocationSummary[]>;
+  listInvocations(filter: InvocationFilter): Promise<InvocationSummary[]>;
 
   /**
    * Calls `listener` with the ids of invocations that became final, after the change is

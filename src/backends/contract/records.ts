@@ -83,3 +83,15 @@ export interface InvocationSummary {
 }
 
 export type { HistoryEntry, StatusRecord };
+
+/** What `listInvocations` selects; rows come newest change first, then `offset` and `limit` apply. */
+export interface InvocationFilter {
+  taskId?: string;
+  statuses?: readonly InvocationStatus[];
+  /** Only invocations whose last change is at or after this time (ms since the epoch). */
+  updatedSince?: number;
+  /** Only invocations whose last change is at or before this time (ms since the epoch). */
+  updatedUntil?: number;
+  limit: number;
+  offset: number;
+}

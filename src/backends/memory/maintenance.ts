@@ -1,6 +1,11 @@
 import { STATUS_TABLE } from "../../status/status-table.js";
-import { type InvocationStatus, InvocationStatus as S } from "../../status/statuses.js";
-import type { InvocationSummary, OrphanedInvocation, RunnerHeartbeat } from "../contract/records.js";
+import { InvocationStatus as S } from "../../status/statuses.js";
+import type {
+  InvocationFilter,
+  InvocationSummary,
+  OrphanedInvocation,
+  RunnerHeartbeat,
+} from "../contract/records.js";
 import type { MemoryStore } from "./store.js";
 
 /** The memory orchestrator's runner, maintenance and monitoring primitives (see OrchestratorStore). */
@@ -72,12 +77,7 @@ export async function purgeFinalBefore(
 
 export async function listInvocations(
   store: MemoryStore,
-  filter: {
-    taskId?: string;
-    statuses?: readonly InvocationStatus[];
-    limit: number;
-    offset: number;
-  },
+  filter: InvocationFilter,
 ): Promise<InvocationSummary[]> {
   const rows: InvocationSummary[] = [];
   for (const [id, status] of store.statuses) {
@@ -85,6 +85,8 @@ export async function listInvocations(
     if (!record) continue;
     if (filter.taskId !== undefined && record.taskId !== filter.taskId) continue;
     if (filter.statuses && !filter.statuses.includes(status.status)) continue;
+    if (filter.updatedSince !== undefined && status.timestamp < filter.updatedSince) continue;
+    if (filter.updatedUntil !== undefined && status.timestamp > filter.updatedUntil) continue;
     rows.push({
       invocationId: id,
       taskId: record.taskId,

@@ -16,6 +16,7 @@ import type {
 } from "../contract/orchestrator.js";
 import type {
   ClaimedInvocation,
+  InvocationFilter,
   InvocationRecord,
   InvocationSummary,
   OrphanedInvocation,
@@ -200,12 +201,7 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return maintenance.purgeFinalBefore(this.store, request);
   }
 
-  listInvocations(filter: {
-    taskId?: string;
-    statuses?: readonly InvocationStatus[];
-    limit: number;
-    offset: number;
-  }): Promise<InvocationSummary[]> {
+  listInvocations(filter: InvocationFilter): Promise<InvocationSummary[]> {
     return maintenance.listInvocations(this.store, filter);
   }
 

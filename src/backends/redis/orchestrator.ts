@@ -11,6 +11,7 @@ import type {
 } from "../contract/orchestrator.js";
 import type {
   ClaimedInvocation,
+  InvocationFilter,
   InvocationRecord,
   InvocationSummary,
   OrphanedInvocation,
@@ -209,12 +210,7 @@ export class RedisOrchestrator implements OrchestratorStore {
     return this.maintenance.purgeFinalBefore(request);
   }
 
-  async listInvocations(filter: {
-    taskId?: string;
-    statuses?: readonly InvocationStatus[];
-    limit: number;
-    offset: number;
-  }): Promise<InvocationSummary[]> {
+  async listInvocations(filter: InvocationFilter): Promise<InvocationSummary[]> {
     const statuses = filter.statuses ? [...new Set(filter.statuses)] : ALL_STATUSES;
     if (statuses.length === 0 || filter.limit <= 0) return [];
     const statusKeys = statuses.map((status) => this.keys.statusIndex(status));
@@ -229,6 +225,8 @@ export class RedisOrchestrator implements OrchestratorStore {
       offset: Math.max(0, Math.floor(filter.offset)),
       both,
       wanted: `|${statuses.join("|")}|`,
+      oldest: filter.updatedSince === undefined ? "-inf" : String(filter.updatedSince),
+      newest: filter.updatedUntil === undefined ? "+inf" : String(filter.updatedUntil),
     });
     const reply = asStrings(await this.run("listInvocations", keys, arg), "listInvocations");
     const rows: InvocationSummary[] = [];

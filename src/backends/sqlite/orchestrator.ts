@@ -9,6 +9,7 @@ import type {
 } from "../contract/orchestrator.js";
 import type {
   ClaimedInvocation,
+  InvocationFilter,
   InvocationSummary,
   OrphanedInvocation,
   RegisterOutcome,
@@ -141,12 +142,7 @@ export class SqliteOrchestrator implements OrchestratorStore {
    * Newest change first (ties in registration order): the newest `offset + limit` rows of each
    * requested status, read along the (app, status, timestamp) index, merged.
    */
-  listInvocations(filter: {
-    taskId?: string;
-    statuses?: readonly InvocationStatus[];
-    limit: number;
-    offset: number;
-  }): Promise<InvocationSummary[]> {
+  listInvocations(filter: InvocationFilter): Promise<InvocationSummary[]> {
     return this.ctx.conn.read(() => {
       const offset = Math.max(0, filter.offset);
       if (filter.limit <= 0) return [];
@@ -154,7 +150,16 @@ export class SqliteOrchestrator implements OrchestratorStore {
       const task = filter.taskId ?? null;
       const rows: ListRow[] = [];
       for (const status of new Set(filter.statuses ?? ALL_STATUSES)) {
-        rows.push(...st.listByStatus.all({ app: appId, status, task, limit: offset + filter.limit }));
+        rows.push(
+          ...st.listByStatus.all({
+            app: appId,
+            status,
+            task,
+            since: filter.updatedSince ?? Number.MIN_SAFE_INTEGER,
+            until: filter.updatedUntil ?? Number.MAX_SAFE_INTEGER,
+            limit: offset + filter.limit,
+          }),
+        );
       }
       rows.sort((a, b) => b.status_ts - a.status_ts || a.row_id - b.row_id);
       return rows.slice(offset, offset + filter.limit).map((row) => ({

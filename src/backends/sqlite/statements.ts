@@ -234,9 +234,13 @@ export function prepareStatements(db: Db) {
       `SELECT runner_id, context, first_seen, last_seen FROM tsnenc_runners
        WHERE app_id = ? AND last_seen >= ? ORDER BY first_seen, rowid`,
     ),
-    listByStatus: p<[{ app: string; status: string; task: string | null; limit: number }], ListRow>(
+    listByStatus: p<
+      [{ app: string; status: string; task: string | null; since: number; until: number; limit: number }],
+      ListRow
+    >(
       `SELECT row_id, invocation_id, task_id, status, owner_id, status_ts FROM tsnenc_invocations
-       WHERE app_id = @app AND status = @status AND (@task IS NULL OR task_id = @task)
+       WHERE app_id = @app AND status = @status AND status_ts BETWEEN @since AND @until
+         AND (@task IS NULL OR task_id = @task)
        ORDER BY status_ts DESC, row_id LIMIT @limit`,
     ),
 

@@ -2,21 +2,23 @@
 -- change: one per status, one per task), never reading a whole set.
 -- KEYS: the indexes to read: status indexes (no task filter), or the task index (no status
 -- filter), or the task index followed by the status indexes (both filters).
--- A: { base, limit, offset, both, wanted = '|S1|S2|' }. Returns { id, task, status, owner, timestamp, ... }.
+-- A: { base, limit, offset, both, wanted = '|S1|S2|', oldest, newest } (the time
+-- range of the last change, as strings: ms, or '-inf' / '+inf'). Returns { id, task, status, owner, timestamp, ... }.
 local limit, offset = A.limit, A.offset
+local newest, oldest = A.newest, A.oldest
 local want = offset + limit
 if limit <= 0 then return {} end
 
 -- Walks `key` newest first; keeps up to `want` entries that `accept` (all when nil).
 local function walk(key, accept, rows)
   if not accept then
-    local entries = redis.call('ZREVRANGE', key, 0, want - 1, 'WITHSCORES')
+    local entries = redis.call('ZREVRANGEBYSCORE', key, newest, oldest, 'WITHSCORES', 'LIMIT', 0, want)
     for i = 1, #entries, 2 do rows[#rows + 1] = { entries[i], tonumber(entries[i + 1]) } end
     return
   end
   local kept, start = 0, 0
   while kept < want do
-    local entries = redis.call('ZREVRANGE', key, start, start + 199, 'WITHSCORES')
+    local entries = redis.call('ZREVRANGEBYSCORE', key, newest, oldest, 'WITHSCORES', 'LIMIT', start, 200)
     if #entries == 0 then return end
     start = start + #entries / 2
     for i = 1, #entries, 2 do
