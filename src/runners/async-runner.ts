@@ -4,6 +4,7 @@ import { executeClaimed } from "../engine/execute.js";
 import { RunnerError } from "../errors/errors.js";
 import { InvocationStatus } from "../status/statuses.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
+import { handBackUnknownClaims } from "./claim-reconciler.js";
 import { HeldInvocations } from "./held-invocations.js";
 import { SlotPool } from "./slot-pool.js";
 import { Wakeup } from "./wakeup.js";
@@ -24,6 +25,8 @@ export class AsyncRunner extends BaseRunner {
   private readonly slots: SlotPool;
   private readonly held: HeldInvocations;
   private readonly wakeup = new Wakeup();
+  /** A claim failed: it may have been applied with its reply lost (see reconcileClaims). */
+  private claimUncertain = false;
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
     super(app, options);
@@ -45,6 +48,7 @@ export class AsyncRunner extends BaseRunner {
   }
 
   async runnerLoopIteration(): Promise<void> {
+    if (this.claimUncertain) await this.reconcileClaims();
     const free = this.slots.free;
     let claimed: ClaimedInvocation[] = [];
     if (free > 0 && this.running) {
@@ -57,6 +61,9 @@ export class AsyncRunner extends BaseRunner {
           now: Date.now(),
           start: true,
         });
+      } catch (error) {
+        this.claimUncertain = true;
+        throw error;
       } finally {
         this.slots.unreserve(free - claimed.length);
       }
@@ -149,6 +156,24 @@ export class AsyncRunner extends BaseRunner {
     );
   }
 
+  /** A claim failed, so it may have taken invocations nobody here knows of: hand them back. */
+  private async reconcileClaims(): Promise<void> {
+    const count = await handBackUnknownClaims(
+      this.app,
+      this.runnerId,
+      (id) => this.held.get(id) !== undefined,
+      (id, status) =>
+        status === InvocationStatus.RUNNING
+          ? this.killAndReroute(id)
+          : this.rerouteUnstarted(id).then(() => {}),
+    );
+    this.claimUncertain = false;
+    if (count > 0)
+      this.logger.warn(
+        `runner:${this.runnerId} handed back ${count} claimed invocation(s) it never received`,
+      );
+  }
+
   /**
    * Claims that arrived after a stop request go back to the queue without running their body:
    * KILLED then REROUTED (they were claimed into RUNNING), or straight REROUTED from PENDING.
@@ -159,15 +184,20 @@ export class AsyncRunner extends BaseRunner {
       claimed.map((c) =>
         c.status.status === InvocationStatus.RUNNING
           ? this.killAndReroute(c.record.invocationId)
-          : this.app.backend.orchestrator.transition({
-              invocationId: c.record.invocationId,
-              to: InvocationStatus.REROUTED,
-              runnerId: this.runnerId,
-              requeue: { delayMs: 0 },
-              now: Date.now(),
-            }),
+          : this.rerouteUnstarted(c.record.invocationId),
       ),
     );
+  }
+
+  /** A PENDING claim of this runner goes back to the queue (REROUTED). */
+  private rerouteUnstarted(invocationId: string) {
+    return this.app.backend.orchestrator.transition({
+      invocationId,
+      to: InvocationStatus.REROUTED,
+      runnerId: this.runnerId,
+      requeue: { delayMs: 0 },
+      now: Date.now(),
+    });
   }
 
   private async waitForWorkOrSlot(claimsPossible: boolean): Promise<void> {

@@ -107,6 +107,43 @@ describe("runner robustness", () => {
     await second.stop();
   });
 
+  it("a claim applied by the backend whose reply was lost is handed back, then runs once", async () => {
+    const a = app();
+    let bodies = 0;
+    const t = a.task("t", async () => {
+      bodies++;
+      return 7;
+    });
+    const orchestrator = a.backend.orchestrator;
+    const original = orchestrator.claim.bind(orchestrator);
+    let lost = 0;
+    orchestrator.claim = async (request) => {
+      const claimed = await original(request);
+      if (claimed.length > 0 && lost === 0) {
+        lost++;
+        throw new Error("connection closed before the reply");
+      }
+      return claimed;
+    };
+    const inv = await t();
+    const r = startRunner(a);
+    expect(await inv.result()).toBe(7);
+    expect(lost).toBe(1);
+    expect(bodies).toBe(1);
+    expect((await inv.history()).map((h) => h.status)).toEqual([
+      "REGISTERED",
+      "PENDING",
+      "RUNNING",
+      "KILLED",
+      "REROUTED",
+      "PENDING",
+      "RUNNING",
+      "SUCCESS",
+    ]);
+    orchestrator.claim = original;
+    await r.stop();
+  });
+
   it("result() of an unknown or deleted invocation rejects instead of waiting forever", async () => {
     const a = app();
     const ghost = new DistributedInvocation<number>(a, "no-such-id", "t", "t:no_args");
