@@ -34,6 +34,8 @@ export class FinalityWatcher {
   private unsubscribe: (() => void) | null = null;
   /** Outcomes that notifications carried for awaited ids, until read (oldest dropped first). */
   private readonly outcomes = new Map<string, FinalOutcome>();
+  /** Per id, the open watches that will read its result here (and so want its outcome kept). */
+  private readonly readers = new Map<string, number>();
 
   constructor(
     private readonly orchestrator: OrchestratorStore,
@@ -59,8 +61,12 @@ export class FinalityWatcher {
     }
   }
 
-  /** Starts listening for `ids` (see FinalWatch). */
-  watch(ids: readonly string[], mode: "all" | "any" = "all"): FinalWatch {
+  /**
+   * Starts listening for `ids` (see FinalWatch). `keepOutcomes: false` is for a watch on behalf
+   * of another process, which reads the results itself: outcomes that notifications carry are
+   * not kept for it.
+   */
+  watch(ids: readonly string[], mode: "all" | "any" = "all", keepOutcomes = true): FinalWatch {
     const remaining = new Set(ids);
     const target = mode === "all" ? 0 : Math.max(0, remaining.size - 1);
     let wake: () => void = () => {};
@@ -69,7 +75,10 @@ export class FinalityWatcher {
     };
     if (remaining.size > 0) {
       this.subscribe();
-      for (const id of remaining) this.addWaiter(id, onFinal);
+      for (const id of remaining) {
+        this.addWaiter(id, onFinal);
+        if (keepOutcomes) this.readers.set(id, (this.readers.get(id) ?? 0) + 1);
+      }
     }
     const settle = (statuses: ReadonlyMap<string, InvocationStatus>): boolean => {
       for (const id of remaining) {
@@ -88,8 +97,17 @@ export class FinalityWatcher {
         if (!woken && remaining.size > target && !signal?.aborted) settle(await this.statusesOf(remaining));
       }
     };
+    let closed = false;
     const close = () => {
-      for (const id of ids) this.removeWaiter(id, onFinal);
+      if (closed) return;
+      closed = true;
+      for (const id of new Set(ids)) {
+        this.removeWaiter(id, onFinal);
+        if (!keepOutcomes) continue;
+        const left = (this.readers.get(id) ?? 1) - 1;
+        if (left > 0) this.readers.set(id, left);
+        else this.readers.delete(id);
+      }
     };
     return { remaining, settle, done, close };
   }
@@ -99,6 +117,7 @@ export class FinalityWatcher {
     this.unsubscribe = null;
     this.waiters.clear();
     this.outcomes.clear();
+    this.readers.clear();
   }
 
   /**
@@ -123,7 +142,7 @@ export class FinalityWatcher {
         const set = this.waiters.get(id);
         if (!set) continue;
         const outcome = outcomes?.get(id);
-        if (outcome) this.keepOutcome(id, outcome);
+        if (outcome && this.readers.has(id)) this.keepOutcome(id, outcome);
         for (const onFinal of [...set]) onFinal(id);
       }
     });

@@ -25,8 +25,8 @@ export class AsyncRunner extends BaseRunner {
   private readonly slots: SlotPool;
   private readonly held: HeldInvocations;
   private readonly wakeup = new Wakeup();
-  /** A claim failed: it may have been applied with its reply lost (see reconcileClaims). */
-  private claimUncertain = false;
+  /** The times of claims that failed (they may have been applied with their reply lost). */
+  private uncertainClaims: { from: number; to: number } | null = null;
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
     super(app, options);
@@ -48,21 +48,22 @@ export class AsyncRunner extends BaseRunner {
   }
 
   async runnerLoopIteration(): Promise<void> {
-    if (this.claimUncertain) await this.reconcileClaims();
+    if (this.uncertainClaims) await this.reconcileClaims(this.uncertainClaims);
     const free = this.slots.free;
     let claimed: ClaimedInvocation[] = [];
     if (free > 0 && this.running) {
       this.slots.reserve(free);
+      const now = Date.now();
       try {
         claimed = await this.app.backend.orchestrator.claim({
           runnerId: this.runnerId,
           max: free,
           leaseMs: this.app.settings.invocationLeaseMs,
-          now: Date.now(),
+          now,
           start: true,
         });
       } catch (error) {
-        this.claimUncertain = true;
+        this.uncertainClaims = { from: this.uncertainClaims?.from ?? now, to: now };
         throw error;
       } finally {
         this.slots.unreserve(free - claimed.length);
@@ -157,17 +158,18 @@ export class AsyncRunner extends BaseRunner {
   }
 
   /** A claim failed, so it may have taken invocations nobody here knows of: hand them back. */
-  private async reconcileClaims(): Promise<void> {
+  private async reconcileClaims(claimedAt: { from: number; to: number }): Promise<void> {
     const count = await handBackUnknownClaims(
       this.app,
       this.runnerId,
+      claimedAt,
       (id) => this.held.get(id) !== undefined,
       (id, status) =>
         status === InvocationStatus.RUNNING
           ? this.killAndReroute(id)
           : this.rerouteUnstarted(id).then(() => {}),
     );
-    this.claimUncertain = false;
+    this.uncertainClaims = null;
     if (count > 0)
       this.logger.warn(
         `runner:${this.runnerId} handed back ${count} claimed invocation(s) it never received`,

@@ -260,4 +260,71 @@ await describeWithRedis("Redis backend specifics", () => {
       expect(history.map((h) => h.status)).toEqual([S.REGISTERED, S.PENDING, S.RUNNING, S.SUCCESS]);
     });
   });
+
+  describe("ops calls that fail in part or arrive late", () => {
+    it("an op that raises becomes its own error reply; the others apply and notify", async () => {
+      const { backend, keys } = open();
+      const scripts = new RedisScripts(admin);
+      const runner = runnerId("r");
+      const good = await startInvocation(backend, runner, 1);
+      const bad = await startInvocation(backend, runner, 1);
+      const finals: string[] = [];
+      backend.orchestrator.onFinal((ids) => finals.push(...ids));
+      await backend.orchestrator.getStatuses([good.invocationId]); // the subscription is active
+      const reply = (await scripts.run(
+        "ops",
+        keys.statusScriptKeys,
+        JSON.stringify({
+          base: keys.base,
+          rq: "mixed-1",
+          ops: [
+            { t: { id: good.invocationId, to: S.SUCCESS, runner, now: 2, result: "1" } },
+            { t: { id: bad.invocationId, to: S.RETRY, runner, now: 2, error: "{}", delay: "soon" } },
+          ],
+        }),
+      )) as unknown[][];
+      expect(reply[0]?.[0]).toBe("ok");
+      expect(reply[1]?.[0]).toBe("error");
+      expect(String(reply[1]?.[1])).toContain("delay is not a number");
+      expect((await backend.orchestrator.getStatuses([bad.invocationId])).get(bad.invocationId)?.status).toBe(
+        S.RUNNING,
+      );
+      for (let i = 0; i < 100 && !finals.includes(good.invocationId); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(finals).toContain(good.invocationId);
+      expect(await admin.exists(`${keys.base}rq:mixed-1`)).toBe(1);
+    });
+
+    it("a call past its deadline is refused unapplied, unless it is the resend of one applied", async () => {
+      const { backend, keys } = open();
+      const scripts = new RedisScripts(admin);
+      const runner = runnerId("r");
+      const inv = await startInvocation(backend, runner, 1);
+      const call = (rq: string, deadline: number) =>
+        scripts.run(
+          "ops",
+          keys.statusScriptKeys,
+          JSON.stringify({
+            base: keys.base,
+            rq,
+            deadline,
+            ops: [{ t: { id: inv.invocationId, to: S.SUCCESS, runner, now: 2, result: "1" } }],
+          }),
+        );
+      expect(await call("late-1", Date.now() - 1000)).toEqual(["late"]);
+      expect((await backend.orchestrator.getStatuses([inv.invocationId])).get(inv.invocationId)?.status).toBe(
+        S.RUNNING,
+      );
+      const applied = await call("on-time-1", Date.now() + 30_000);
+      expect(await call("on-time-1", Date.now() - 1000)).toEqual(applied);
+      await expect(
+        backend.orchestrator.transition({
+          invocationId: inv.invocationId,
+          to: S.RETRY,
+          runnerId: runner,
+          now: Number.NaN,
+        }),
+      ).rejects.toThrow("must be finite numbers");
+    });
+  });
 });

@@ -125,7 +125,7 @@ export class RedisNotifier {
 }
 
 /**
- * A final message: `[[id] | [id, status, res, err], ...]` (see lib/status.lua), outcome fields
+ * A final message: `[[id] | [id, status, res, err] | id, ...]` (see lib/status.lua), outcome fields
  * stored as `=` + value or `` for none. Null for a malformed message.
  */
 function parseFinalMessage(message: string): { ids: string[]; outcomes: Map<string, FinalOutcome> } | null {
@@ -139,6 +139,10 @@ function parseFinalMessage(message: string): { ids: string[]; outcomes: Map<stri
   const ids: string[] = [];
   const outcomes = new Map<string, FinalOutcome>();
   for (const entry of parsed) {
+    if (typeof entry === "string") {
+      ids.push(entry); // a bare id (the format before outcomes rode along)
+      continue;
+    }
     if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
     const [id, status, result, error] = entry as unknown[];
     ids.push(id as string);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { StateBackendError } from "../../errors/errors.js";
 import { ALL_STATUSES, InvocationStatus, type StatusRecord } from "../../status/statuses.js";
 import type {
   ClaimRequest,
@@ -49,8 +50,8 @@ export class RedisOrchestrator implements OrchestratorStore {
    */
   private readonly ops = new ScriptBatcher<Op, unknown>(
     async (ops) => {
-      const arg = JSON.stringify({ base: this.keys.base, rq: randomUUID(), ops });
-      return asArray(await this.run("ops", this.keys.statusScriptKeys, arg), "ops");
+      const arg = JSON.stringify({ base: this.keys.base, ...requestIdentity(), ops });
+      return notLate(asArray(await this.run("ops", this.keys.statusScriptKeys, arg), "ops"), "ops");
     },
     (op) => ("t" in op ? 0 : 1),
   );
@@ -76,9 +77,11 @@ export class RedisOrchestrator implements OrchestratorStore {
       lim: inv.runningLimit ?? 1,
       rr: inv.rerouteOnConcurrencyControl !== false,
     }));
-    // rq: a call that ioredis sends again after a dropped connection is not applied twice.
-    const arg = JSON.stringify({ base: this.keys.base, rq: randomUUID(), runner: runnerId, now, invs });
-    const reply = asStrings(await this.run("register", this.keys.statusScriptKeys, arg), "register");
+    const arg = JSON.stringify({ base: this.keys.base, ...requestIdentity(), runner: runnerId, now, invs });
+    const reply = asStrings(
+      notLate(await this.run("register", this.keys.statusScriptKeys, arg), "register"),
+      "register",
+    );
     if (reply[0] === "dup") throw duplicateRegistration(reply[1] ?? "", reply[2]);
     if (reply[0] !== "ok" || reply.length !== invocations.length + 1)
       throw unexpectedReply("register", reply);
@@ -91,7 +94,7 @@ export class RedisOrchestrator implements OrchestratorStore {
   async claim({ runnerId, max, leaseMs, now, start = false }: ClaimRequest): Promise<ClaimedInvocation[]> {
     if (max <= 0) return [];
     const reply = asStrings(
-      await this.ops.submit({ c: { runner: runnerId, max, lease: leaseMs, now, start } }),
+      opReply(await this.ops.submit({ c: { runner: runnerId, max, lease: leaseMs, now, start } }), "claim"),
       "claim",
     );
     const claimed: ClaimedInvocation[] = [];
@@ -114,6 +117,7 @@ export class RedisOrchestrator implements OrchestratorStore {
   }
 
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
+    checkNumbers(request);
     const fields: Record<string, unknown> = {
       id: request.invocationId,
       to: request.to,
@@ -125,7 +129,7 @@ export class RedisOrchestrator implements OrchestratorStore {
     if (request.error !== undefined) fields.error = request.error;
     if (request.incrementRetries) fields.inc = true;
     if (request.requeue) fields.delay = request.requeue.delayMs;
-    return transitionOutcome(request, await this.ops.submit({ t: fields }));
+    return transitionOutcome(request, opReply(await this.ops.submit({ t: fields }), "transition"));
   }
 
   async getStatuses(invocationIds: readonly string[]): Promise<Map<string, StatusRecord>> {
@@ -262,5 +266,45 @@ export class RedisOrchestrator implements OrchestratorStore {
     const pending = this.notifier.settled();
     if (pending) await pending;
     return this.scripts.run(name, keys, arg);
+  }
+}
+
+/** How long after it is sent a writing call may still be applied (see lib/common.lua). */
+const SEND_DEADLINE_MS = 30_000;
+
+/**
+ * A writing call's identity: a fresh request id, so a resend is answered from the first run's
+ * record, and a deadline after which a (late) resend is refused unapplied.
+ */
+function requestIdentity(): { rq: string; deadline: number } {
+  return { rq: randomUUID(), deadline: Date.now() + SEND_DEADLINE_MS };
+}
+
+/** The reply, unless the call reached Redis after its deadline (then nothing was applied). */
+function notLate(reply: unknown, what: string): unknown[] {
+  const items = asArray(reply, what);
+  if (items.length === 1 && items[0] === "late") {
+    throw new StateBackendError(
+      `redis: ${what} reached the server ${SEND_DEADLINE_MS} ms after it was sent (a resend after a reconnect); it was not applied`,
+    );
+  }
+  return items;
+}
+
+/** One op's reply, or the error the script reported for it (that op changed nothing). */
+function opReply(reply: unknown, what: string): unknown {
+  if (Array.isArray(reply) && reply[0] === "error") {
+    throw new StateBackendError(`redis: ${what} failed in the script: ${String(reply[1])}`);
+  }
+  return reply;
+}
+
+/** Times and delays must be finite numbers: JSON would turn the others into null. */
+function checkNumbers(request: TransitionRequest): void {
+  const delay = request.requeue?.delayMs;
+  if (!Number.isFinite(request.now) || (delay !== undefined && !Number.isFinite(delay))) {
+    throw new StateBackendError(
+      `redis: transition of ${request.invocationId} to ${request.to}: now (${request.now}) and the requeue delay (${delay}) must be finite numbers`,
+    );
   }
 }

@@ -109,7 +109,8 @@ export async function handleWaiting(
   const orchestrator = host.app.backend.orchestrator;
   if (!invocationId) return child.answer(requestId);
   // Listening before the statuses are read: one read (recordWaits' own) is enough.
-  const watch = host.app.finality.watch(ids);
+  // The child reads the results itself: nothing to keep here.
+  const watch = host.app.finality.watch(ids, "all", false);
   try {
     let allFinal: boolean;
     try {

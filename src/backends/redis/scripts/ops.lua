@@ -1,6 +1,8 @@
 -- ops: the claims and status changes one process made during one turn of its event loop, sent
 -- together (a group commit, see batcher.ts) and applied in order, each on its own: a refused
--- change writes nothing and does not affect the others. The call as a whole is atomic.
+-- change writes nothing and does not affect the others. The call as a whole is atomic. An op
+-- that raises an error (a bug, or input the client should have refused) becomes its own reply
+-- { 'error', message }; the others, the notifications and the replay record still happen.
 -- A: { base, rules, rq, ops = [ { c = <claim request> } | { t = <transition request> } ] }
 -- Returns one reply per op (see lib/claim.lua and lib/transition.lua); a replayed call (same rq)
 -- gets the reply of its first run (lib/common.lua).
@@ -11,7 +13,7 @@ local function compact(replies)
   local kept = {}
   for i, op in ipairs(A.ops) do
     local reply = replies[i]
-    if op.c then
+    if op.c and reply[1] ~= 'error' then
       local short = { '#' }
       for k, id in ipairs(claimed_ids[i]) do
         short[#short + 1] = id
@@ -42,7 +44,13 @@ local again = replayed(expand)
 if again then return again end
 local replies = {}
 for i, op in ipairs(A.ops) do
-  if op.c then replies[i], claimed_ids[i] = claim(op.c) else replies[i] = apply(op.t) end
+  local ok, reply, ids
+  if op.c then ok, reply, ids = pcall(claim, op.c) else ok, reply = pcall(apply, op.t) end
+  if ok then
+    replies[i], claimed_ids[i] = reply, ids or {}
+  else
+    replies[i], claimed_ids[i] = { 'error', tostring(reply) }, {}
+  end
 end
 flush()
 return remember(replies, compact)

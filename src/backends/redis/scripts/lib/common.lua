@@ -15,15 +15,24 @@ end
 -- Replayed requests. ioredis sends a command again when its connection dropped before the reply
 -- came, so a script that writes may run twice for one call. A.rq (a fresh id per call) makes the
 -- second run return the first one's reply instead of applying it again. Replies are kept for
--- REPLY_TTL_MS (ioredis reconnects within seconds), in the compact form `store` gives (a
--- reply's bulky parts can be read back from the invocations), and rebuilt with `load`.
-local REPLY_TTL_MS = 60000
+-- REPLY_TTL_MS, in the compact form `store` gives (a reply's bulky parts can be read back from
+-- the invocations), and rebuilt with `load`. A resend can come late (a reconnect to a server
+-- still loading its data), so a call also carries A.deadline (the client's clock, ms): a call
+-- that is neither a replay nor on time is refused unapplied ({ 'late' }), and the reply of one
+-- that was applied outlives every deadline by far.
+local REPLY_TTL_MS = 300000
 local function replayed(load)
   if not A.rq then return false end
   local stored = redis.call('GET', B .. 'rq:' .. A.rq)
-  if not stored then return false end
-  local reply = cjson.decode(stored)
-  return load and load(reply) or reply
+  if stored then
+    local reply = cjson.decode(stored)
+    return load and load(reply) or reply
+  end
+  if A.deadline then
+    local t = redis.call('TIME')
+    if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > A.deadline then return { 'late' } end
+  end
+  return false
 end
 local function remember(reply, store)
   if A.rq then

@@ -10,7 +10,11 @@
 local QUEUE, DELAYED, WAITED, LEASES, SEQ = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 -- The final message's entries: { id } or, for a small outcome, { id, status, res, err }.
 local FINAL_ENTRIES = {}
-local SMALL_OUTCOME = 2048
+-- An outcome rides along when it is at most SMALL_OUTCOME characters, and while the message's
+-- outcomes stay within FINAL_BUDGET (every subscriber of the app receives each message).
+local SMALL_OUTCOME = 1024
+local FINAL_BUDGET = 65536
+local FINAL_USED = 0
 local WORK = false
 
 local function inv_key(id) return B .. 'inv:' .. id end
@@ -133,9 +137,10 @@ local function finalize(cur, prev, fields)
   if cur.w then drop_waits(cur.id) end
   if cur.rgk then redis.call('ZREM', B .. 'regkey:' .. cur.rgk, cur.id) end
   -- Only an outcome written with this status is the whole stored outcome.
-  if fields and #fields[2] + #fields[4] <= SMALL_OUTCOME then
-    local res, err = fields[2], fields[4]
-    FINAL_ENTRIES[#FINAL_ENTRIES + 1] = { cur.id, cur.st, res, err }
+  local size = fields and #fields[2] + #fields[4] or 0
+  if fields and size <= SMALL_OUTCOME and FINAL_USED + size <= FINAL_BUDGET then
+    FINAL_USED = FINAL_USED + size
+    FINAL_ENTRIES[#FINAL_ENTRIES + 1] = { cur.id, cur.st, fields[2], fields[4] }
   else
     FINAL_ENTRIES[#FINAL_ENTRIES + 1] = { cur.id }
   end

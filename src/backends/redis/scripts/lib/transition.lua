@@ -5,6 +5,11 @@
 -- or { 'notfound' }. Owners are '' for none.
 local function apply(req)
   local id, to, now = req.id, req.to, req.now
+  -- Refused before any write (the client checks these too).
+  if type(now) ~= 'number' then return error('tsnenc: transition of ' .. tostring(id) .. ': now is not a number') end
+  if req.delay ~= nil and type(req.delay) ~= 'number' then
+    return error('tsnenc: transition of ' .. tostring(id) .. ': delay is not a number')
+  end
   local runner = opt(req.runner)
   local cur = load(id)
   if not cur then return { 'notfound' } end
