@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Transpiles src/ and the runner fixtures once per run for the tests that start processes.
+    globalSetup: ["test/helpers/compiled-setup.ts"],
   },
 });

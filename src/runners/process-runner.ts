@@ -201,7 +201,8 @@ export class ProcessRunner extends BaseRunner {
         now: Date.now(),
       });
     } finally {
-      if (!claimed) this.slots.release(1);
+      // Not `release`: its wake-up would end the loop's next idle wait at once (a busy loop).
+      if (!claimed) this.slots.unreserve(1);
     }
     return claimed;
   }

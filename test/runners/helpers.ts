@@ -10,6 +10,10 @@ import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
 import { REDIS_URL } from "../backends/redis-service.js";
 import { expectAllHistoriesValid } from "../helpers/app.js";
+import { redisKeysOf } from "../helpers/redis-keys.js";
+
+export { eventually, within } from "../helpers/waiting.js";
+
 import { app } from "./fixtures/runner-app.js";
 
 /** The module the runners' children import. */
@@ -111,48 +115,6 @@ export function useRunnerTestEnv(
     admin?.disconnect();
   });
   return env;
-}
-
-/** Every Redis key of app `appId` (default key prefix). */
-async function redisKeysOf(admin: Redis, appId: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `{tsnenc:${appId}}:*`, "COUNT", 10_000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  return found;
-}
-
-/** Resolves once `predicate` holds, checking every `intervalMs`; fails after `timeoutMs`. */
-export async function eventually(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-  intervalMs = 25,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/** `promise`, or a failure naming `what` after `timeoutMs`. */
-export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

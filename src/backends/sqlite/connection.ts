@@ -11,6 +11,27 @@ import { preparePurge, prepareStatements, type Statements } from "./statements.j
 /** Waits this long for another process's write lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 30_000;
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Switches the file to WAL. Converting a new file takes an exclusive lock, and when two
+ * processes open the new file at the same moment SQLite answers SQLITE_BUSY at once (the busy
+ * timeout does not apply: waiting could deadlock), so this waits a little and tries again.
+ */
+function enableWal(db: BetterSqlite3.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 50)) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== "string" || !code.startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, waitMs);
+    }
+  }
+}
+
 /** The database file used when config `sqlitePath` is empty. */
 export function defaultSqlitePath(cwd: string = process.cwd()): string {
   return join(cwd, ".tsnenc", "tsnenc.db");
@@ -47,7 +68,7 @@ export class SqliteConnection {
     this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.db.pragma("journal_mode = WAL");
+      enableWal(this.db);
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("temp_store = MEMORY");
       this.db.pragma("cache_size = -16000");
