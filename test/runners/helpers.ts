@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, expect } from "vitest";
+import type { AppCore } from "../../src/engine/app-core.js";
 import type { TsnencConfig } from "../../src/index.js";
 import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
@@ -121,11 +122,11 @@ export function useRunnerTestEnv(
  * The most invocations of the fixture app that were executing (RUNNING or RESUMED) at the same
  * moment, from their stored histories (an end and a start at the same millisecond do not overlap).
  */
-export async function mostExecutingAtOnce(): Promise<number> {
-  const rows = await app.backend.orchestrator.listInvocations({ limit: 1_000_000, offset: 0 });
+export async function mostExecutingAtOnce(of: AppCore = app): Promise<number> {
+  const rows = await of.backend.orchestrator.listInvocations({ limit: 1_000_000, offset: 0 });
   const events: Array<{ at: number; delta: number }> = [];
   for (const row of rows) {
-    const history = await app.backend.stateBackend.getHistory(row.invocationId);
+    const history = await of.backend.stateBackend.getHistory(row.invocationId);
     history.forEach((entry, index) => {
       if (entry.status !== "RUNNING" && entry.status !== "RESUMED") return;
       events.push({ at: entry.timestamp, delta: 1 });
