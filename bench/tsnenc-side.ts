@@ -43,15 +43,31 @@ class TsnencSession implements Session {
     private readonly worker: WorkerProcess,
   ) {}
 
+  /**
+   * Timed until every invocation is final (as BullMQ's side waits for its completed count);
+   * the results are read and checked afterwards, untimed.
+   */
   async drain(tasks: number): Promise<DrainFigures> {
     const t0 = performance.now();
     const group = await this.client.noop.parallelize(Array.from({ length: tasks }, () => [] as []));
     const registered = performance.now();
-    const all = group.all();
+    const final = this.allFinal(group);
     const started = performance.now();
     this.worker.go();
-    await this.worker.watch(all);
-    return { tasks, registerMs: registered - t0, drainMs: performance.now() - started };
+    await this.worker.watch(final);
+    const drainMs = performance.now() - started;
+    await this.checkResults(group, tasks);
+    return { tasks, registerMs: registered - t0, drainMs };
+  }
+
+  private allFinal(group: { invocations: ReadonlyArray<{ invocationId: string }> }): Promise<void> {
+    return this.client.app.finality.waitForFinal(group.invocations.map((inv) => inv.invocationId));
+  }
+
+  private async checkResults(group: { all(): Promise<unknown[]> }, tasks: number): Promise<void> {
+    const results = await group.all();
+    if (results.length !== tasks || results.some((r) => r !== null))
+      throw new Error(`tsnenc: expected ${tasks} null results`);
   }
 
   start(): void {
@@ -62,8 +78,10 @@ class TsnencSession implements Session {
     const t0 = performance.now();
     const group = await this.client.noop.parallelize(Array.from({ length: tasks }, () => [] as []));
     const registered = performance.now();
-    await this.worker.watch(group.all());
-    return { tasks, registerMs: registered - t0, drainMs: performance.now() - registered };
+    await this.worker.watch(this.allFinal(group));
+    const drainMs = performance.now() - registered;
+    await this.checkResults(group, tasks);
+    return { tasks, registerMs: registered - t0, drainMs };
   }
 
   roundTrips(count: number): Promise<number[]> {
