@@ -20,6 +20,9 @@ export interface AsyncRunnerOptions extends RunnerOptions {
  * the invocations it waits on can run; it is RESUMED, with priority for the next free slot,
  * once they are final.
  */
+/** The reason the loop gives when it stops its idle wait (saves building an AbortError each time). */
+const WAIT_OVER = new Error("the runner loop's idle wait is over");
+
 export class AsyncRunner extends BaseRunner {
   private readonly concurrency: number;
   private readonly slots: SlotPool;
@@ -210,7 +213,7 @@ export class AsyncRunner extends BaseRunner {
     if (claimsPossible) waits.push(this.app.backend.broker.waitForWork(waitMs, stop.signal));
     else waits.push(delay(waitMs, stop.signal));
     await Promise.race(waits);
-    stop.abort();
+    stop.abort(WAIT_OVER); // a reason of our own: no DOMException to build on every turn
     this.wakeup.cancel();
   }
 }

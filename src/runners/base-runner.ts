@@ -10,6 +10,9 @@ import { InvocationStatus } from "../status/statuses.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
 import { logShutdownDiagnostics } from "./shutdown-diagnostics.js";
 
+/** The longest the runner loop runs without letting timers and I/O in. */
+const LOOP_YIELD_MS = 5;
+
 export interface RunnerOptions {
   /** The runner's context; a new one (fresh id, this class) by default. */
   runnerContext?: RunnerContext;
@@ -91,6 +94,7 @@ export abstract class BaseRunner implements RunnerHandle {
     try {
       await this.onStart();
       let failures = 0;
+      let yieldedAt = Date.now();
       while (this.running) {
         try {
           await this.reportChildRunnerHeartbeats();
@@ -107,8 +111,13 @@ export abstract class BaseRunner implements RunnerHandle {
           );
           await sleep(backoffMs);
         }
-        // Let timers (heartbeats) and I/O run even when every iteration finds work at once.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Let timers (heartbeats) and I/O run even when every iteration finds work at once
+        // (a backend answering from memory never yields by itself); not on every turn, which
+        // would delay the claim that follows a wake-up.
+        if (Date.now() - yieldedAt >= LOOP_YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yieldedAt = Date.now();
+        }
       }
     } catch (error) {
       this.logger.error(`runner:${this.runnerId} stopped on an error: ${String(error)}`, { error });
