@@ -93,9 +93,19 @@ export class ClientDataCodec {
    * disabled, then it is serialized inline as the string it is, as in pynenc).
    */
   async serialize(value: unknown, options: SerializeOptions = {}): Promise<string> {
+    return this.serializeNow(value, options);
+  }
+
+  /**
+   * As `serialize`, but a value that stays inline (the common case) comes back at once, not
+   * as a promise; one that goes to the store comes back as a promise of its reference.
+   */
+  serializeNow(value: unknown, options: SerializeOptions = {}): string | Promise<string> {
     const settings = this.settings();
     const disable = settings.disableClientDataStore || options.disableCache === true;
-    return this.place(this.encode(value, disable), disable, settings, options.label);
+    const text = this.encode(value, disable);
+    if (isClientDataReference(text) || disable || text.length < settings.minSizeToCache) return text;
+    return this.place(text, disable, settings, options.label);
   }
 
   /**
@@ -195,34 +205,43 @@ export class ClientDataCodec {
    * task and the argument; store failures propagate as they are.
    */
   async deserializeArguments(taskId: string, args: Readonly<Record<string, string>>): Promise<unknown[]> {
+    return this.deserializeArgumentsNow(taskId, args);
+  }
+
+  /**
+   * As `deserializeArguments`, but arguments that need nothing from the store (the common case)
+   * come back at once, not as a promise (and a failure to decode them is thrown at once).
+   */
+  deserializeArgumentsNow(
+    taskId: string,
+    args: Readonly<Record<string, string>>,
+  ): unknown[] | Promise<unknown[]> {
     const keys = Object.keys(args).sort((a, b) => Number(a) - Number(b));
     const fail = (key: string, error: unknown): SerializationError =>
       new SerializationError(`task '${taskId}': argument ${key} cannot be deserialized: ${reasonOf(error)}`, {
         cause: error,
       });
-    if (!keys.some((key) => isClientDataReference(args[key] ?? ""))) {
-      // Nothing to fetch (the common case): decode without a round of promises.
-      return keys.map((key) => {
-        try {
-          return this.serializer.deserialize(args[key] ?? "");
-        } catch (error) {
-          throw fail(key, error);
-        }
-      });
-    }
-    const resolved = await Promise.allSettled(keys.map((key) => this.resolve(args[key] ?? "")));
-    return keys.map((key, index) => {
-      const outcome = resolved[index];
-      if (outcome === undefined) throw fail(key, "not resolved");
-      if (outcome.status === "rejected") {
-        throw outcome.reason instanceof SerializationError ? fail(key, outcome.reason) : outcome.reason;
-      }
+    const decode = (key: string, text: string): unknown => {
       try {
-        return this.serializer.deserialize(outcome.value);
+        return this.serializer.deserialize(text);
       } catch (error) {
         throw fail(key, error);
       }
-    });
+    };
+    // Nothing to fetch (the common case): decoded at once, without a round of promises.
+    if (!keys.some((key) => isClientDataReference(args[key] ?? ""))) {
+      return keys.map((key) => decode(key, args[key] ?? ""));
+    }
+    return Promise.allSettled(keys.map((key) => this.resolve(args[key] ?? ""))).then((resolved) =>
+      keys.map((key, index) => {
+        const outcome = resolved[index];
+        if (outcome === undefined) throw fail(key, "not resolved");
+        if (outcome.status === "rejected") {
+          throw outcome.reason instanceof SerializationError ? fail(key, outcome.reason) : outcome.reason;
+        }
+        return decode(key, outcome.value);
+      }),
+    );
   }
 
   /** Empties the local cache (call it whenever the store is purged behind the codec's back). */

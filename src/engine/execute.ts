@@ -106,7 +106,8 @@ async function runTask(
     },
   };
   try {
-    const args = await decodeCallArguments(app, record);
+    const decoded = decodeCallArguments(app, record);
+    const args = Array.isArray(decoded) ? decoded : await decoded;
     const value = await runInExecutionContext(context, () =>
       (task.fn as (...a: unknown[]) => unknown)(...args),
     );
@@ -135,7 +136,8 @@ async function outcomeTransition(
   const base = { invocationId: id, runnerId, now: Date.now() };
   if (outcome.kind === "success") {
     try {
-      const result = await app.clientData.serialize(outcome.value, { label: `task '${taskId}' result` });
+      const serialized = app.clientData.serializeNow(outcome.value, { label: `task '${taskId}' result` });
+      const result = typeof serialized === "string" ? serialized : await serialized;
       return { ...base, to: S.SUCCESS, result };
     } catch (error) {
       if (!(error instanceof SerializationError)) throw error;

@@ -105,9 +105,13 @@ async function serializeCommon(
 }
 
 /** The arguments a runner calls the task with: deserialized, with `commonArgs` merged back. */
-export async function decodeCallArguments(app: AppCore, record: InvocationRecord): Promise<unknown[]> {
+export function decodeCallArguments(app: AppCore, record: InvocationRecord): unknown[] | Promise<unknown[]> {
   if (!(COMMON_ARGS_KEY in record.args))
-    return app.clientData.deserializeArguments(record.taskId, record.args);
+    return app.clientData.deserializeArgumentsNow(record.taskId, record.args);
+  return decodeWithCommonArgs(app, record);
+}
+
+async function decodeWithCommonArgs(app: AppCore, record: InvocationRecord): Promise<unknown[]> {
   const { [COMMON_ARGS_KEY]: common, ...own } = record.args;
   const args = await app.clientData.deserializeArguments(record.taskId, own);
   if (common === undefined) return args;
