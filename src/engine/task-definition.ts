@@ -31,8 +31,13 @@ export interface TaskDefinition {
 export function retryDelayFor(settings: TaskSettings, attempt: number): number {
   if (settings.retryDelayMs <= 0) return 0;
   const delay = settings.retryDelayMs * settings.retryBackoffFactor ** Math.max(0, attempt - 1);
-  return settings.retryMaxDelayMs > 0 ? Math.min(delay, settings.retryMaxDelayMs) : delay;
+  const capped = settings.retryMaxDelayMs > 0 ? Math.min(delay, settings.retryMaxDelayMs) : delay;
+  // Without a configured max, a long backoff still stays a finite, storable time.
+  return Math.min(capped, LONGEST_RETRY_DELAY_MS);
 }
+
+/** The longest retry delay whatever the backoff (about 24.8 days, the longest Node timer). */
+export const LONGEST_RETRY_DELAY_MS = 2_147_483_647;
 
 /** RetryError (by name, so copies of the class match) or any class in `retryFor`. */
 export function isRetriable(error: unknown, settings: TaskSettings): boolean {
