@@ -142,15 +142,10 @@ class BullmqSession implements Session {
     return { value: value ?? Number.NaN, ms: performance.now() - t0 };
   }
 
-  async close(): Promise<WorkerStats> {
-    try {
-      return await this.worker.stop();
-    } catch (error) {
-      this.worker.kill();
-      throw error;
-    } finally {
+  close(): Promise<WorkerStats> {
+    return this.worker.stopThen(async () => {
       await this.events?.close();
       await this.queue.close();
-    }
+    });
   }
 }

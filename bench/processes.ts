@@ -71,6 +71,21 @@ export class WorkerProcess {
     return this.stats;
   }
 
+  /**
+   * Stops the worker (killing it if it fails to stop cleanly), then runs the session's own
+   * `cleanup` whatever happened; the worker's memory figures.
+   */
+  async stopThen(cleanup: () => Promise<void>): Promise<WorkerStats> {
+    try {
+      return await this.stop();
+    } catch (error) {
+      this.kill();
+      throw error;
+    } finally {
+      await cleanup();
+    }
+  }
+
   /** Ends the child at once (after a failure). */
   kill(): void {
     if (this.child.exitCode === null) this.child.kill("SIGKILL");

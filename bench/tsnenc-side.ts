@@ -94,15 +94,10 @@ class TsnencSession implements Session {
     return { value, ms: performance.now() - t0 };
   }
 
-  async close(): Promise<WorkerStats> {
-    try {
-      return await this.worker.stop();
-    } catch (error) {
-      this.worker.kill();
-      throw error;
-    } finally {
+  close(): Promise<WorkerStats> {
+    return this.worker.stopThen(async () => {
       await this.client.app.backend.purge();
       await this.client.app.close();
-    }
+    });
   }
 }

@@ -6,6 +6,7 @@ import type {
   StatusRecord,
   StoredOutcome,
 } from "../contract/records.js";
+import { callFinalListeners, WakeList } from "../shared/notifications.js";
 import { MemoryQueue } from "./queue.js";
 
 /** Everything one app keeps in the memory backend. Mutated only by the memory primitives. */
@@ -42,7 +43,7 @@ export class MemoryStore {
   readonly clientData = new Map<string, string>();
   readonly queue = new MemoryQueue();
   readonly finalListeners = new Set<FinalListener>();
-  private readonly workWaiters = new Set<() => void>();
+  private readonly workWaiters = new WakeList();
 
   nextSeq(): number {
     return ++this.lastSeq;
@@ -50,30 +51,18 @@ export class MemoryStore {
 
   /** Wakes every `waitForWork` caller. */
   notifyWork(): void {
-    if (this.workWaiters.size === 0) return;
-    const waiters = [...this.workWaiters];
-    this.workWaiters.clear();
-    for (const wake of waiters) wake();
+    this.workWaiters.wakeAll();
   }
 
   addWorkWaiter(wake: () => void): () => void {
-    this.workWaiters.add(wake);
-    return () => this.workWaiters.delete(wake);
+    return this.workWaiters.add(wake);
   }
 
   /** Calls final listeners once the current synchronous primitive has returned. */
   notifyFinal(ids: string[]): void {
     if (ids.length === 0 || this.finalListeners.size === 0) return;
     const listeners = [...this.finalListeners];
-    queueMicrotask(() => {
-      for (const listener of listeners) {
-        try {
-          listener(ids);
-        } catch {
-          // A listener's failure is its own; the change is committed.
-        }
-      }
-    });
+    queueMicrotask(() => callFinalListeners(listeners, ids));
   }
 
   /** Removes the wait edges of an invocation that became final, both directions. */

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { isInvocationStatus } from "../../status/statuses.js";
 import type { FinalListener, FinalOutcome } from "../contract/orchestrator.js";
+import { callFinalListeners, WakeList } from "../shared/notifications.js";
 import type { RedisKeys } from "./keys.js";
 
 /**
@@ -16,7 +17,7 @@ export class RedisNotifier {
   /** Set while a subscription is being set up; commands wait for it (see `settled`). */
   private pending: Promise<void> | null = null;
   private readonly finalListeners = new Set<FinalListener>();
-  private readonly workWaiters = new Set<() => void>();
+  private readonly workWaiters = new WakeList();
   private closed = false;
 
   constructor(
@@ -75,10 +76,7 @@ export class RedisNotifier {
       queueMicrotask(wake);
       return () => {};
     }
-    this.workWaiters.add(wake);
-    return () => {
-      this.workWaiters.delete(wake);
-    };
+    return this.workWaiters.add(wake);
   }
 
   async close(): Promise<void> {
@@ -107,20 +105,11 @@ export class RedisNotifier {
     const finals = parseFinalMessage(message);
     if (!finals || finals.ids.length === 0) return;
     const { ids, outcomes } = finals;
-    for (const listener of [...this.finalListeners]) {
-      try {
-        listener(ids, outcomes);
-      } catch {
-        // A listener's failure is its own; the change is committed.
-      }
-    }
+    callFinalListeners(this.finalListeners, ids, outcomes);
   }
 
   private wakeWork(): void {
-    if (this.workWaiters.size === 0) return;
-    const waiters = [...this.workWaiters];
-    this.workWaiters.clear();
-    for (const wake of waiters) wake();
+    this.workWaiters.wakeAll();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FinalListener } from "../contract/orchestrator.js";
+import { callFinalListeners, WakeList } from "../shared/notifications.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -33,7 +34,7 @@ export function noEffects(): Effects {
  */
 export class AppHub {
   private readonly finalListeners = new Set<FinalListener>();
-  private readonly workWaiters = new Set<() => void>();
+  private readonly workWaiters = new WakeList();
   /** Final sequence up to which finals were delivered. */
   private finalCursor = 0;
   /** Sequences delivered in-process and not yet passed by the cursor. */
@@ -69,11 +70,9 @@ export class AppHub {
       wake();
       return () => {};
     }
-    this.workWaiters.add(wake);
+    const remove = this.workWaiters.add(wake);
     this.startPolling();
-    return () => {
-      this.workWaiters.delete(wake);
-    };
+    return remove;
   }
 
   /** Announces the effects of a primitive this process just committed. */
@@ -100,22 +99,11 @@ export class AppHub {
   private deliver(ids: string[]): void {
     if (ids.length === 0) return;
     const listeners = [...this.finalListeners];
-    queueMicrotask(() => {
-      for (const listener of listeners) {
-        try {
-          listener(ids);
-        } catch {
-          // A listener's failure is its own; the change is committed.
-        }
-      }
-    });
+    queueMicrotask(() => callFinalListeners(listeners, ids));
   }
 
   private wakeWorkWaiters(): void {
-    if (this.workWaiters.size === 0) return;
-    const waiters = [...this.workWaiters];
-    this.workWaiters.clear();
-    for (const wake of waiters) wake();
+    this.workWaiters.wakeAll();
   }
 
   private startPolling(): void {
