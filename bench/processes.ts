@@ -12,6 +12,8 @@ export interface WorkerStats {
   readyRssMb: number;
   /** Peak resident set size over the process's life (`resourceUsage().maxRSS`), MB. */
   maxRssMb: number;
+  /** CPU time (user + system) over the process's life, start-up included, ms. */
+  cpuMs: number;
 }
 
 type ToParent = { type: "ready"; rssMb: number } | { type: "stopped"; stats: WorkerStats };
@@ -117,7 +119,12 @@ export function serveWorker(handlers: WorkerHandlers): void {
     }
     if (!isMessage<ToChild>(message, "stop")) return;
     void handlers.stop().then(() => {
-      const stats = { readyRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10 };
+      const usage = process.resourceUsage();
+      const stats = {
+        readyRssMb,
+        maxRssMb: Math.round(usage.maxRSS / 102.4) / 10,
+        cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+      };
       send({ type: "stopped", stats }, () => process.exit(0));
     });
   });

@@ -22,6 +22,8 @@ export interface AsyncRunnerOptions extends RunnerOptions {
  */
 /** The reason the loop gives when it stops its idle wait (saves building an AbortError each time). */
 const WAIT_OVER = new Error("the runner loop's idle wait is over");
+/** Claims a runner has outstanding at once (see `runnerLoopIteration`). */
+const CLAIMS_IN_FLIGHT = 2;
 
 export class AsyncRunner extends BaseRunner {
   private readonly concurrency: number;
@@ -30,6 +32,13 @@ export class AsyncRunner extends BaseRunner {
   private readonly wakeup = new Wakeup();
   /** The times of claims that failed (they may have been applied with their reply lost). */
   private uncertainClaims: { from: number; to: number } | null = null;
+  /** Most invocations one claim asks for. */
+  private readonly claimChunk: number;
+  private readonly claimsInFlight = new Set<Promise<void>>();
+  /** A claim that failed, reported by the next loop iteration. */
+  private claimFailure: { error: unknown } | null = null;
+  /** The last claim got fewer than it asked for: wait for work before claiming again. */
+  private queueEmpty = false;
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
     super(app, options);
@@ -37,7 +46,11 @@ export class AsyncRunner extends BaseRunner {
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new RunnerError(`AsyncRunner: maxConcurrency must be an integer >= 1, got ${this.concurrency}`);
     }
-    this.slots = new SlotPool(this.concurrency, () => this.wakeup.wake());
+    this.claimChunk = Math.ceil(this.concurrency / CLAIMS_IN_FLIGHT);
+    // A freed slot wakes the loop only when it can claim (or must move to waiting for work).
+    this.slots = new SlotPool(this.concurrency, () => {
+      if (this.queueEmpty || this.claimSize() > 0) this.wakeup.wake();
+    });
     this.held = new HeldInvocations(app, this.runnerId, this.slots);
   }
 
@@ -51,31 +64,16 @@ export class AsyncRunner extends BaseRunner {
   }
 
   async runnerLoopIteration(): Promise<void> {
-    if (this.uncertainClaims) await this.reconcileClaims(this.uncertainClaims);
-    const free = this.slots.free;
-    let claimed: ClaimedInvocation[] = [];
-    if (free > 0 && this.running) {
-      this.slots.reserve(free);
-      const now = Date.now();
-      try {
-        claimed = await this.app.backend.orchestrator.claim({
-          runnerId: this.runnerId,
-          max: free,
-          leaseMs: this.app.settings.invocationLeaseMs,
-          now,
-          start: true,
-        });
-      } catch (error) {
-        this.uncertainClaims = { from: this.uncertainClaims?.from ?? now, to: now };
-        throw error;
-      } finally {
-        this.slots.unreserve(free - claimed.length);
-      }
-      if (this.running) for (const invocation of claimed) this.launch(invocation);
-      else await this.handBackUnstarted(claimed);
+    const failed = this.claimFailure;
+    if (failed) {
+      this.claimFailure = null;
+      throw failed.error;
     }
-    if (!this.running || (free > 0 && claimed.length === free)) return;
-    await this.waitForWorkOrSlot(free > 0);
+    if (this.uncertainClaims && this.claimsInFlight.size === 0)
+      await this.reconcileClaims(this.uncertainClaims);
+    for (let max = this.claimSize(); max > 0; max = this.claimSize()) this.startClaim(max);
+    if (!this.running) return;
+    await this.waitForWorkOrSlot(this.queueEmpty && this.claimsInFlight.size === 0 && this.slots.free > 0);
   }
 
   async waitingForResults(
@@ -117,6 +115,8 @@ export class AsyncRunner extends BaseRunner {
    * a task that reacts to the abort cannot record an outcome first.
    */
   protected override async onStop(): Promise<void> {
+    // Claims still in flight hand their invocations back themselves (the runner is not running).
+    await Promise.all([...this.claimsInFlight]);
     const ids = this.held.ids();
     this.slots.drainResumers();
     const results = await Promise.allSettled(ids.map((id) => this.killAndReroute(id)));
@@ -146,6 +146,46 @@ export class AsyncRunner extends BaseRunner {
     ];
     if (paused.length > 0) lines.push(`waiting: ${paused.join(", ")}`);
     return lines;
+  }
+
+  /**
+   * How many invocations to claim now (0: none). Up to two claims are in flight, each for at
+   * most half the slots: while the backend answers one, the invocations of the other run,
+   * instead of a lockstep of claim all, run all, write all. A second claim waits until half the
+   * slots are free, so slots freed one by one do not make a claim each.
+   */
+  private claimSize(): number {
+    if (!this.running || this.queueEmpty) return 0;
+    const free = this.slots.free;
+    const inFlight = this.claimsInFlight.size;
+    if (inFlight === 0) return Math.min(free, this.claimChunk);
+    return inFlight < CLAIMS_IN_FLIGHT && free >= this.claimChunk ? this.claimChunk : 0;
+  }
+
+  /** Sends a claim for `max` invocations; its reply launches them and wakes the loop. */
+  private startClaim(max: number): void {
+    this.slots.reserve(max);
+    const now = Date.now();
+    const claim = this.app.backend.orchestrator
+      .claim({ runnerId: this.runnerId, max, leaseMs: this.app.settings.invocationLeaseMs, now, start: true })
+      .then(
+        async (claimed) => {
+          this.slots.unreserve(max - claimed.length);
+          if (claimed.length < max) this.queueEmpty = true;
+          if (this.running) for (const invocation of claimed) this.launch(invocation);
+          else await this.handBackUnstarted(claimed);
+        },
+        (error: unknown) => {
+          this.slots.unreserve(max);
+          this.uncertainClaims = { from: this.uncertainClaims?.from ?? now, to: now };
+          this.claimFailure ??= { error };
+        },
+      )
+      .finally(() => {
+        this.claimsInFlight.delete(claim);
+        this.wakeup.wake();
+      });
+    this.claimsInFlight.add(claim);
   }
 
   private launch(claimed: ClaimedInvocation): void {
@@ -215,6 +255,8 @@ export class AsyncRunner extends BaseRunner {
     await Promise.race(waits);
     stop.abort(WAIT_OVER); // a reason of our own: no DOMException to build on every turn
     this.wakeup.cancel();
+    // Work may have come (or the wait timed out, and a claim will tell).
+    if (claimsPossible) this.queueEmpty = false;
   }
 }
 

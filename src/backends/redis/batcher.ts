@@ -21,11 +21,15 @@ export class ScriptBatcher<Req, Reply> {
   /**
    * `send` runs the script for `requests` and returns one reply per request, in order. `rank`
    * orders the requests of one batch (lower first, stable): requests made during the same turn
-   * are concurrent, so any order among them is one they could have had.
+   * are concurrent, so any order among them is one they could have had. A batch is cut after
+   * each request `endsCall` accepts, so that each such request gets its reply as soon as its
+   * own call is done (two claims of one runner answered apart keep its work flowing while
+   * the other call runs).
    */
   constructor(
     private readonly send: (requests: Req[]) => Promise<Reply[]>,
     private readonly rank?: (request: Req) => number,
+    private readonly endsCall?: (request: Req) => boolean,
   ) {}
 
   submit(request: Req): Promise<Reply> {
@@ -40,21 +44,31 @@ export class ScriptBatcher<Req, Reply> {
 
   private flush(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      const { rank } = this;
-      if (rank) batch.sort((a, b) => rank(a.request) - rank(b.request));
-      this.send(batch.map((p) => p.request)).then(
-        (replies) => {
-          batch.forEach((pending, i) => {
-            if (i < replies.length) pending.resolve(replies[i] as Reply);
-            else pending.reject(new Error(`redis: a batch of ${batch.length} got ${replies.length} replies`));
-          });
-        },
-        (error: unknown) => {
-          for (const pending of batch) pending.reject(error);
-        },
-      );
+    const { rank, endsCall } = this;
+    const all = this.queue;
+    this.queue = [];
+    if (rank) all.sort((a, b) => rank(a.request) - rank(b.request));
+    let start = 0;
+    for (let i = 0; i < all.length; i++) {
+      const last = i + 1 === all.length || i + 1 - start >= MAX_BATCH;
+      if (last || endsCall?.((all[i] as Pending<Req, Reply>).request)) {
+        this.sendBatch(all.slice(start, i + 1));
+        start = i + 1;
+      }
     }
+  }
+
+  private sendBatch(batch: Array<Pending<Req, Reply>>): void {
+    this.send(batch.map((p) => p.request)).then(
+      (replies) => {
+        batch.forEach((pending, i) => {
+          if (i < replies.length) pending.resolve(replies[i] as Reply);
+          else pending.reject(new Error(`redis: a batch of ${batch.length} got ${replies.length} replies`));
+        });
+      },
+      (error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    );
   }
 }

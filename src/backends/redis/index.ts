@@ -6,6 +6,7 @@ import { RedisKeys } from "./keys.js";
 import { RedisNotifier } from "./notifier.js";
 import { RedisOrchestrator } from "./orchestrator.js";
 import { deleteAppKeys } from "./purge.js";
+import { QueueMemo } from "./queue-memo.js";
 import { RedisScripts } from "./scripts.js";
 import { RedisStateBackend } from "./state-backend.js";
 
@@ -28,11 +29,12 @@ export function createRedisBackend(options: RedisBackendOptions): Backend {
   const client = openRedis(options.url, "commands", options.appId);
   const scripts = new RedisScripts(client);
   const notifier = new RedisNotifier(keys, () => openRedis(options.url, "subscriber", options.appId));
+  const queueMemo = new QueueMemo(() => notifier.workMark());
   let closing: Promise<void> | null = null;
   return {
     kind: "redis",
-    orchestrator: new RedisOrchestrator(client, scripts, keys, notifier),
-    broker: new RedisBroker(client, scripts, keys, notifier),
+    orchestrator: new RedisOrchestrator(client, scripts, keys, notifier, queueMemo),
+    broker: new RedisBroker(client, scripts, keys, notifier, queueMemo),
     stateBackend: new RedisStateBackend(client, keys),
     clientDataStore: new RedisClientDataStore(client, keys),
     purge: () => deleteAppKeys(client, keys),

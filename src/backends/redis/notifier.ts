@@ -19,6 +19,10 @@ export class RedisNotifier {
   private readonly finalListeners = new Set<FinalListener>();
   private readonly workWaiters = new WakeList();
   private closed = false;
+  /** Work messages received (and reconnects, which may have lost some): see QueueMemo. */
+  private workSeq = 0;
+  /** True while the channels are surely subscribed on the current connection. */
+  private live = false;
 
   constructor(
     private readonly keys: RedisKeys,
@@ -32,13 +36,28 @@ export class RedisNotifier {
     this.subscriber = subscriber;
     subscriber.on("message", (channel: string, message: string) => this.dispatch(channel, message));
     let connections = 0;
+    subscriber.on("close", () => {
+      this.live = false;
+      this.wakeWork();
+    });
     subscriber.on("ready", () => {
-      // After a reconnect a message may have been missed: waiters re-check the queue.
-      if (++connections > 1) this.wakeWork();
+      if (++connections === 1) return;
+      // After a reconnect a message may have been missed: waiters re-check the queue. The
+      // subscription counts as live again once a SUBSCRIBE sent now is answered (ioredis
+      // re-subscribes by itself; this one confirms it).
+      this.wakeWork();
+      const connection = connections;
+      subscriber.subscribe(this.keys.workChannel, this.keys.finalChannel).then(
+        () => {
+          if (connection === connections && this.subscriber === subscriber) this.live = true;
+        },
+        () => {},
+      );
     });
     const subscribing = subscriber.subscribe(this.keys.workChannel, this.keys.finalChannel).then(
       () => {
         this.pending = null;
+        if (connections <= 1 && this.subscriber === subscriber) this.live = true;
       },
       (error: unknown) => {
         this.pending = null;
@@ -70,6 +89,14 @@ export class RedisNotifier {
     };
   }
 
+  /**
+   * The count of work messages received so far, or null while the subscription is not
+   * confirmed: equal marks mean nothing was announced in between (see QueueMemo).
+   */
+  workMark(): number | null {
+    return this.live && !this.closed ? this.workSeq : null;
+  }
+
   /** Registers a one-shot wake-up for queued work; returns its removal. */
   addWorkWaiter(wake: () => void): () => void {
     if (this.closed) {
@@ -81,6 +108,7 @@ export class RedisNotifier {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.live = false;
     this.finalListeners.clear();
     this.wakeWork();
     const subscriber = this.subscriber;
@@ -109,6 +137,7 @@ export class RedisNotifier {
   }
 
   private wakeWork(): void {
+    this.workSeq++;
     this.workWaiters.wakeAll();
   }
 }

@@ -24,6 +24,7 @@ import type { RedisKeys } from "./keys.js";
 import { RedisMaintenance } from "./maintenance.js";
 import type { RedisNotifier } from "./notifier.js";
 import { deleteAppKeys } from "./purge.js";
+import type { QueueAfterClaim, QueueMemo } from "./queue-memo.js";
 import {
   asArray,
   asStatus,
@@ -54,6 +55,7 @@ export class RedisOrchestrator implements OrchestratorStore {
       return notLate(asArray(await this.run("ops", this.keys.statusScriptKeys, arg), "ops"), "ops");
     },
     (op) => ("t" in op ? 0 : 1),
+    (op) => "c" in op,
   );
 
   constructor(
@@ -61,6 +63,7 @@ export class RedisOrchestrator implements OrchestratorStore {
     private readonly scripts: RedisScripts,
     private readonly keys: RedisKeys,
     private readonly notifier: RedisNotifier,
+    private readonly queueMemo: QueueMemo,
   ) {
     this.maintenance = new RedisMaintenance(scripts, keys);
   }
@@ -93,17 +96,20 @@ export class RedisOrchestrator implements OrchestratorStore {
 
   async claim({ runnerId, max, leaseMs, now, start = false }: ClaimRequest): Promise<ClaimedInvocation[]> {
     if (max <= 0) return [];
+    const mark = this.queueMemo.mark();
     const reply = asStrings(
       opReply(await this.ops.submit({ c: { runner: runnerId, max, lease: leaseMs, now, start } }), "claim"),
       "claim",
     );
+    // { ready left, next due or '', record_1, retries_1, ... } (lib/claim.lua)
+    this.queueMemo.record(mark, queueAfterClaim(reply[0], reply[1]));
     const claimed: ClaimedInvocation[] = [];
     const status: StatusRecord = {
       status: start ? InvocationStatus.RUNNING : InvocationStatus.PENDING,
       ownerId: runnerId,
       timestamp: now,
     };
-    for (let i = 0; i + 1 < reply.length; i += 2) {
+    for (let i = 2; i + 1 < reply.length; i += 2) {
       const record = reply[i];
       if (typeof record !== "string") throw unexpectedReply("claim", reply);
       claimed.push({
@@ -307,4 +313,13 @@ function checkNumbers(request: TransitionRequest): void {
       `redis: transition of ${request.invocationId} to ${request.to}: now (${request.now}) and the requeue delay (${delay}) must be finite numbers`,
     );
   }
+}
+
+/** The queue as a claim left it (its reply's first two fields); undefined when not reported. */
+function queueAfterClaim(
+  ready: string | null | undefined,
+  nextDue: string | null | undefined,
+): QueueAfterClaim | undefined {
+  if (ready === null || ready === undefined || ready === "") return undefined;
+  return { ready: Number(ready), nextDueAt: nextDue ? Number(nextDue) : null };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import Database from "better-sqlite3";
 import { WriteBatcher } from "./batcher.js";
 import { type MaintenanceStatements, prepareMaintenance } from "./maintenance.js";
 import { AppHub, type Effects } from "./notifier.js";
@@ -12,6 +12,17 @@ import { preparePurge, prepareStatements, type Statements } from "./statements.j
 export const BUSY_TIMEOUT_MS = 30_000;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
+
+let database: typeof BetterSqlite3 | undefined;
+
+/**
+ * better-sqlite3, loaded when the first SQLite file is opened: an app on another backend never
+ * loads the native module (about 4 MB of a process's memory).
+ */
+function openDatabase(path: string, options: BetterSqlite3.Options): BetterSqlite3.Database {
+  database ??= createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+  return new database(path, options);
+}
 
 /**
  * Switches the file to WAL. Converting a new file takes an exclusive lock, and when two
@@ -65,7 +76,7 @@ export class SqliteConnection {
   private finalSeq: number | null = null;
 
   constructor(readonly path: string) {
-    this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    this.db = openDatabase(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       enableWal(this.db);

@@ -7,7 +7,8 @@
 -- Returns one reply per op (see lib/claim.lua and lib/transition.lua); a replayed call (same rq)
 -- gets the reply of its first run (lib/common.lua).
 -- A claim's reply is kept as its ids and retry counts ({ '#', id_1, retries_1, ... }): the
--- records are read back from the invocations (immutable, and still held by the claimer).
+-- records are read back from the invocations (immutable, and still held by the claimer), and
+-- the queue state it reported is given as unknown ('', '').
 local claimed_ids = {}
 local function compact(replies)
   local kept = {}
@@ -17,7 +18,7 @@ local function compact(replies)
       local short = { '#' }
       for k, id in ipairs(claimed_ids[i]) do
         short[#short + 1] = id
-        short[#short + 1] = reply[2 * k]
+        short[#short + 1] = reply[2 + 2 * k]
       end
       reply = short
     end
@@ -28,7 +29,7 @@ end
 local function expand(kept)
   for _, reply in ipairs(kept) do
     if reply[1] == '#' then
-      local full = {}
+      local full = { '', '' }
       for k = 2, #reply, 2 do
         full[#full + 1] = redis.call('HGET', inv_key(reply[k]), 'rec')
         full[#full + 1] = reply[k + 1]

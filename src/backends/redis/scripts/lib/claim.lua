@@ -2,13 +2,14 @@
 -- the most-waited-on first (ties: the most recently registered), then the queue in FIFO order
 -- (OrchestratorStore.claim). With req.start they go on to RUNNING (no lease).
 -- req: { runner, max, lease, now, start }
--- Returns { record_1, retries_1, record_2, retries_2, ... } (records as stored JSON), and the
--- claimed ids.
+-- Returns { ready, next_due, record_1, retries_1, record_2, retries_2, ... } (records as stored
+-- JSON; ready: the entries left in the queue, next_due: the earliest delayed entry's due time or
+-- ''; both '' when not known), and the claimed ids.
 local function claim(req)
 local runner, now, max = req.runner, req.now, req.max
 local start = req.start == true
 local lease_until = now + req.lease
-local out = {}
+local out = { '', '' }
 local ids = {}
 local claimed = 0
 if max <= 0 then return out, ids end
@@ -122,5 +123,8 @@ while claimed < max do
     if cur and has(R.avail, cur.st) and not cur.pk and take(cur, true) then claimed = claimed + 1 end
   end
 end
+-- What is left, so that an idle claimer can wait without reading the queue again (queue-memo.ts).
+local due = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+out[1], out[2] = tostring(redis.call('ZCARD', QUEUE)), due[2] or ''
 return out, ids
 end

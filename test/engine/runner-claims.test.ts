@@ -1,0 +1,73 @@
+/**
+ * How an AsyncRunner claims: up to two claims in flight, each for at most half its slots, so
+ * the invocations of one claim run while the backend answers the other.
+ */
+import { describe, expect, it } from "vitest";
+import { startRunner, until, useTestApps } from "../helpers/app.js";
+
+const app = useTestApps();
+
+describe("AsyncRunner claims", () => {
+  it("keeps two claims of at most half the slots in flight; one claim's work runs while the other is unanswered", async () => {
+    const a = app({ maxConcurrency: 10 });
+    const noop = a.task("noop", async (i: number) => i);
+    const group = await noop.parallelize(Array.from({ length: 40 }, (_, i) => [i] as [number]));
+    const orchestrator = a.backend.orchestrator;
+    const original = orchestrator.claim.bind(orchestrator);
+    const sizes: number[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let holdFirst: (() => void) | null = null;
+    orchestrator.claim = async (request) => {
+      sizes.push(request.max);
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        const first = sizes.length === 1;
+        const claimed = await original(request);
+        // The first claim is applied, but its reply is held back until the test lets it go.
+        if (first) await new Promise<void>((resolve) => (holdFirst = resolve));
+        return claimed;
+      } finally {
+        inFlight--;
+      }
+    };
+    const r = startRunner(a);
+    const first = group.invocations[0];
+    const sixth = group.invocations[5];
+    if (!first || !sixth) throw new Error("fixture");
+    // The second claim took invocations 5..9 (the first claim holds 0..4, unanswered): they run.
+    await until(async () => (await sixth.status()) === "SUCCESS", "the second claim's invocations to run");
+    expect(await first.status()).not.toBe("SUCCESS");
+    expect(inFlight).toBeGreaterThanOrEqual(1);
+    holdFirst?.();
+    expect(await group.all()).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(Math.max(...sizes)).toBe(5);
+    expect(mostInFlight).toBe(2);
+    await r.stop();
+  });
+
+  it("one slot: one claim at a time", async () => {
+    const a = app({ maxConcurrency: 1 });
+    const noop = a.task("noop", async (i: number) => i);
+    const group = await noop.parallelize(Array.from({ length: 5 }, (_, i) => [i] as [number]));
+    const orchestrator = a.backend.orchestrator;
+    const original = orchestrator.claim.bind(orchestrator);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    orchestrator.claim = async (request) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        expect(request.max).toBe(1);
+        return await original(request);
+      } finally {
+        inFlight--;
+      }
+    };
+    const r = startRunner(a);
+    expect(await group.all()).toEqual([0, 1, 2, 3, 4]);
+    expect(mostInFlight).toBe(1);
+    await r.stop();
+  });
+});
