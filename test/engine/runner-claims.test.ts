@@ -17,7 +17,7 @@ describe("AsyncRunner claims", () => {
     const sizes: number[] = [];
     let inFlight = 0;
     let mostInFlight = 0;
-    let holdFirst: (() => void) | null = null;
+    const held: { release?: () => void } = {};
     orchestrator.claim = async (request) => {
       sizes.push(request.max);
       inFlight++;
@@ -26,7 +26,7 @@ describe("AsyncRunner claims", () => {
         const first = sizes.length === 1;
         const claimed = await original(request);
         // The first claim is applied, but its reply is held back until the test lets it go.
-        if (first) await new Promise<void>((resolve) => (holdFirst = resolve));
+        if (first) await new Promise<void>((resolve) => (held.release = resolve));
         return claimed;
       } finally {
         inFlight--;
@@ -40,7 +40,7 @@ describe("AsyncRunner claims", () => {
     await until(async () => (await sixth.status()) === "SUCCESS", "the second claim's invocations to run");
     expect(await first.status()).not.toBe("SUCCESS");
     expect(inFlight).toBeGreaterThanOrEqual(1);
-    holdFirst?.();
+    held.release?.();
     expect(await group.all()).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(Math.max(...sizes)).toBe(5);
     expect(mostInFlight).toBe(2);
