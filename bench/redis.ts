@@ -3,7 +3,9 @@
  * in their own processes. Each line carries both figures, `ratio` = tsnenc / BullMQ and which
  * direction is `better`. Tasks per drain: BENCH_REDIS_TASKS (default 10,000 so the suite fits
  * in ~3 minutes on a 2-core machine; the issue's size is 20,000); the concurrency-1 drain, bound
- * by per-task latency, uses a tenth of that.
+ * by per-task latency, uses a tenth of that. Every figure is measured BENCH_ROUNDS times (default
+ * 3; the systems take turns going first) and reported as the median of each side, with every
+ * round's pair: on a small shared machine one run's ratio can be off by 20 %.
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
@@ -48,16 +50,28 @@ async function unreachable(url: string): Promise<string | undefined> {
   }
 }
 
+/** The median of `values` (the lower middle for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+}
+
+/**
+ * Prints one comparison: the median of each side over the rounds, their ratio, and every
+ * round's pair (`runs`: [tsnenc, BullMQ] per round) so the spread is visible.
+ */
 function compare(
   bench: string,
   unit: string,
   better: "higher" | "lower",
-  tsnenc: number,
-  bullmq: number,
+  pairs: ReadonlyArray<readonly [number, number]>,
   extra: Record<string, unknown> = {},
 ): void {
+  const tsnenc = median(pairs.map((p) => p[0]));
+  const bullmq = median(pairs.map((p) => p[1]));
   const figures = { tsnenc: round(tsnenc, 2), bullmq: round(bullmq, 2), ratio: round(tsnenc / bullmq, 3) };
-  report({ suite: "redis", bench, ...extra, unit, ...figures, better });
+  const runs = pairs.map(([t, b]) => [round(t, 2), round(b, 2)]);
+  report({ suite: "redis", bench, ...extra, unit, ...figures, better, rounds: pairs.length, runs });
 }
 
 interface SessionFigures {
@@ -75,62 +89,121 @@ async function sessionFigures(session: Session, tasks: number): Promise<SessionF
   return { endToEnd, roundTrips, fib };
 }
 
-function reportDrain(concurrency: number, t: DrainFigures, b: DrainFigures, rss: WorkerStats[]): void {
-  compare(
-    "drain_preregistered",
-    "tasks/s",
-    "higher",
-    perSecond(t.tasks, t.drainMs),
-    perSecond(b.tasks, b.drainMs),
-    {
-      tasks: t.tasks,
-      concurrency,
-      tsnenc_drain_ms: round(t.drainMs),
-      bullmq_drain_ms: round(b.drainMs),
-      tsnenc_worker_peak_rss_mb: rss[0]?.maxRssMb,
-      bullmq_worker_peak_rss_mb: rss[1]?.maxRssMb,
-    },
-  );
+/** What one round measured of one system. */
+interface RoundFigures {
+  drains: Map<number, { figures: DrainFigures; worker: WorkerStats }>;
+  session: { figures: SessionFigures; worker: WorkerStats };
 }
 
-function reportSession(t: SessionFigures, b: SessionFigures, rss: [WorkerStats, WorkerStats]): void {
+type Pair<T> = readonly [T, T];
+
+function reportDrains(rounds: ReadonlyArray<Pair<RoundFigures>>): void {
+  for (const concurrency of CONCURRENCIES) {
+    const drains = rounds.map(([t, b]) => {
+      const td = t.drains.get(concurrency);
+      const bd = b.drains.get(concurrency);
+      if (!td || !bd) throw new Error(`no drain at concurrency ${concurrency}`);
+      return [td, bd] as const;
+    });
+    const first = drains[0]?.[0].figures;
+    compare(
+      "drain_preregistered",
+      "tasks/s",
+      "higher",
+      drains.map(([t, b]) => [
+        perSecond(t.figures.tasks, t.figures.drainMs),
+        perSecond(b.figures.tasks, b.figures.drainMs),
+      ]),
+      {
+        tasks: first?.tasks,
+        concurrency,
+        tsnenc_worker_peak_rss_mb: median(drains.map(([t]) => t.worker.maxRssMb)),
+        bullmq_worker_peak_rss_mb: median(drains.map(([, b]) => b.worker.maxRssMb)),
+        tsnenc_worker_cpu_ms: median(drains.map(([t]) => t.worker.cpuMs)),
+        bullmq_worker_cpu_ms: median(drains.map(([, b]) => b.worker.cpuMs)),
+      },
+    );
+  }
+}
+
+function reportSessions(rounds: ReadonlyArray<Pair<RoundFigures>>, tasks: number): void {
+  const sessions = rounds.map(([t, b]) => [t.session, b.session] as const);
   const total = (d: DrainFigures): number => d.registerMs + d.drainMs;
-  const [te, be] = [t.endToEnd, b.endToEnd];
   compare(
     "enqueue_and_drain",
     "tasks/s",
     "higher",
-    perSecond(te.tasks, total(te)),
-    perSecond(be.tasks, total(be)),
+    sessions.map(([t, b]) => [
+      perSecond(t.figures.endToEnd.tasks, total(t.figures.endToEnd)),
+      perSecond(b.figures.endToEnd.tasks, total(b.figures.endToEnd)),
+    ]),
+    { tasks, concurrency: SESSION_CONCURRENCY },
+  );
+  for (const p of ["p50", "p95", "p99"] as const) {
+    compare(
+      `round_trip_${p}`,
+      "ms",
+      "lower",
+      sessions.map(([t, b]) => [
+        latencySummary(t.figures.roundTrips)[p],
+        latencySummary(b.figures.roundTrips)[p],
+      ]),
+      { calls: ROUND_TRIPS },
+    );
+  }
+  compare(
+    `fib${FIB_N}`,
+    "ms",
+    "lower",
+    sessions.map(([t, b]) => [t.figures.fib.ms, b.figures.fib.ms]),
     {
-      tasks: te.tasks,
       concurrency: SESSION_CONCURRENCY,
-      tsnenc_enqueue_ms: round(te.registerMs),
-      bullmq_enqueue_ms: round(be.registerMs),
-      tsnenc_total_ms: round(total(te)),
-      bullmq_total_ms: round(total(be)),
+      invocations: 1973,
+      tsnenc_value: sessions[0]?.[0].figures.fib.value,
+      bullmq_value: sessions[0]?.[1].figures.fib.value,
     },
   );
-  const [tl, bl] = [latencySummary(t.roundTrips), latencySummary(b.roundTrips)];
-  for (const p of ["p50", "p95", "p99"] as const) {
-    compare(`round_trip_${p}`, "ms", "lower", tl[p], bl[p], { calls: ROUND_TRIPS });
+  compare(
+    "worker_peak_rss",
+    "MB",
+    "lower",
+    sessions.map(([t, b]) => [t.worker.maxRssMb, b.worker.maxRssMb]),
+    {
+      worker: `concurrency ${SESSION_CONCURRENCY}: enqueue_and_drain + round trips + fib`,
+      tsnenc_ready_rss_mb: median(sessions.map(([t]) => t.worker.readyRssMb)),
+      bullmq_ready_rss_mb: median(sessions.map(([, b]) => b.worker.readyRssMb)),
+    },
+  );
+}
+
+/** One round: every drain, then the session, for both systems (`order` says which goes first). */
+async function runRound(systems: Pair<System>, order: 0 | 1, tasks: number): Promise<Pair<RoundFigures>> {
+  const sides = order === 0 ? ([0, 1] as const) : ([1, 0] as const);
+  const drains: Pair<RoundFigures["drains"]> = [new Map(), new Map()];
+  for (const concurrency of CONCURRENCIES) {
+    const size = concurrency === 1 ? Math.ceil(tasks / 10) : tasks;
+    for (const side of sides) {
+      const run = await withSession(systems[side], concurrency, (s) => s.drain(size));
+      drains[side].set(concurrency, { figures: run.value, worker: run.worker });
+    }
   }
-  compare(`fib${FIB_N}`, "ms", "lower", t.fib.ms, b.fib.ms, {
-    concurrency: SESSION_CONCURRENCY,
-    invocations: 1973,
-    tsnenc_value: t.fib.value,
-    bullmq_value: b.fib.value,
-  });
-  compare("worker_peak_rss", "MB", "lower", rss[0].maxRssMb, rss[1].maxRssMb, {
-    worker: `concurrency ${SESSION_CONCURRENCY}: enqueue_and_drain + round trips + fib`,
-    tsnenc_ready_rss_mb: rss[0].readyRssMb,
-    bullmq_ready_rss_mb: rss[1].readyRssMb,
-  });
+  const sessions: Array<RoundFigures["session"]> = [];
+  for (const side of sides) {
+    const run = await withSession(systems[side], SESSION_CONCURRENCY, (s) => sessionFigures(s, tasks));
+    sessions[side] = { figures: run.value, worker: run.worker };
+  }
+  const [t, b] = sessions;
+  if (!t || !b) throw new Error("a session did not run");
+  return [
+    { drains: drains[0], session: t },
+    { drains: drains[1], session: b },
+  ];
 }
 
 export async function redisSuite(): Promise<void> {
   const url = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
   const tasks = Number(process.env.BENCH_REDIS_TASKS ?? 10_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const problem = await unreachable(url);
   if (problem) {
     report({ suite: "redis", skipped: problem });
@@ -144,15 +217,12 @@ export async function redisSuite(): Promise<void> {
   );
   const bullmq = new BullmqSystem(url, `bench-bullmq-${run}`);
   try {
-    for (const concurrency of CONCURRENCIES) {
-      const size = concurrency === 1 ? Math.ceil(tasks / 10) : tasks;
-      const t = await withSession(tsnenc, concurrency, (s) => s.drain(size));
-      const b = await withSession(bullmq, concurrency, (s) => s.drain(size));
-      reportDrain(concurrency, t.value, b.value, [t.worker, b.worker]);
-    }
-    const t = await withSession(tsnenc, SESSION_CONCURRENCY, (s) => sessionFigures(s, tasks));
-    const b = await withSession(bullmq, SESSION_CONCURRENCY, (s) => sessionFigures(s, tasks));
-    reportSession(t.value, b.value, [t.worker, b.worker]);
+    const results: Array<Pair<RoundFigures>> = [];
+    // Alternating which system goes first cancels the advantage of going first or second.
+    for (let r = 0; r < rounds; r++)
+      results.push(await runRound([tsnenc, bullmq], r % 2 === 0 ? 0 : 1, tasks));
+    reportDrains(results);
+    reportSessions(results, tasks);
   } finally {
     await bullmq.cleanup();
   }

@@ -39,6 +39,8 @@ export class AsyncRunner extends BaseRunner {
   private claimFailure: { error: unknown } | null = null;
   /** The last claim got fewer than it asked for: wait for work before claiming again. */
   private queueEmpty = false;
+  /** No claim got all it asked for since the loop last waited for work: one claim at a time. */
+  private probing = true;
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
     super(app, options);
@@ -152,13 +154,15 @@ export class AsyncRunner extends BaseRunner {
    * How many invocations to claim now (0: none). Up to two claims are in flight, each for at
    * most half the slots: while the backend answers one, the invocations of the other run,
    * instead of a lockstep of claim all, run all, write all. A second claim waits until half the
-   * slots are free, so slots freed one by one do not make a claim each.
+   * slots are free, so slots freed one by one do not make a claim each; and after waiting for
+   * work, only once a claim came back full (a single new invocation costs one claim).
    */
   private claimSize(): number {
     if (!this.running || this.queueEmpty) return 0;
     const free = this.slots.free;
     const inFlight = this.claimsInFlight.size;
     if (inFlight === 0) return Math.min(free, this.claimChunk);
+    if (this.probing) return 0;
     return inFlight < CLAIMS_IN_FLIGHT && free >= this.claimChunk ? this.claimChunk : 0;
   }
 
@@ -172,6 +176,7 @@ export class AsyncRunner extends BaseRunner {
         async (claimed) => {
           this.slots.unreserve(max - claimed.length);
           if (claimed.length < max) this.queueEmpty = true;
+          else this.probing = false;
           if (this.running) for (const invocation of claimed) this.launch(invocation);
           else await this.handBackUnstarted(claimed);
         },
@@ -249,14 +254,19 @@ export class AsyncRunner extends BaseRunner {
     const stop = new AbortController();
     // Never sleep past the next round of global services.
     const waitMs = Math.min(this.app.settings.runnerIdlePollMs, this.msUntilServicesDue());
-    const waits: Promise<void>[] = [this.wakeup.wait()];
-    if (claimsPossible) waits.push(this.app.backend.broker.waitForWork(waitMs, stop.signal));
-    else waits.push(delay(waitMs, stop.signal));
-    await Promise.race(waits);
+    const woken = this.wakeup.wait().then(() => false);
+    const idle = claimsPossible
+      ? this.app.backend.broker.waitForWork(waitMs, stop.signal).then(() => true)
+      : delay(waitMs, stop.signal).then(() => false);
+    const workMayHaveCome = await Promise.race([woken, idle]);
     stop.abort(WAIT_OVER); // a reason of our own: no DOMException to build on every turn
     this.wakeup.cancel();
-    // Work may have come (or the wait timed out, and a claim will tell).
-    if (claimsPossible) this.queueEmpty = false;
+    // The broker's wait ended (work, a due entry, or its timeout: a claim will tell). A wake-up
+    // of the loop (a freed slot, a settled claim) says nothing about the queue.
+    if (workMayHaveCome) {
+      this.queueEmpty = false;
+      this.probing = true;
+    }
   }
 }
 

@@ -23,27 +23,50 @@ describe("AsyncRunner claims", () => {
       inFlight++;
       mostInFlight = Math.max(mostInFlight, inFlight);
       try {
-        const first = sizes.length === 1;
+        const second = sizes.length === 2;
         const claimed = await original(request);
-        // The first claim is applied, but its reply is held back until the test lets it go.
-        if (first) await new Promise<void>((resolve) => (held.release = resolve));
+        // The second claim is applied, but its reply is held back until the test lets it go.
+        if (second) await new Promise<void>((resolve) => (held.release = resolve));
         return claimed;
       } finally {
         inFlight--;
       }
     };
     const r = startRunner(a);
-    const first = group.invocations[0];
     const sixth = group.invocations[5];
-    if (!first || !sixth) throw new Error("fixture");
-    // The second claim took invocations 5..9 (the first claim holds 0..4, unanswered): they run.
-    await until(async () => (await sixth.status()) === "SUCCESS", "the second claim's invocations to run");
-    expect(await first.status()).not.toBe("SUCCESS");
+    const eleventh = group.invocations[10];
+    if (!sixth || !eleventh) throw new Error("fixture");
+    // The first claim came back full (0..4), so claims overlap from then on. The second holds
+    // 5..9, unanswered; the third took 10..14: they run meanwhile.
+    await until(async () => (await eleventh.status()) === "SUCCESS", "the third claim's invocations to run");
+    expect(await sixth.status()).not.toBe("SUCCESS");
     expect(inFlight).toBeGreaterThanOrEqual(1);
     held.release?.();
     expect(await group.all()).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(Math.max(...sizes)).toBe(5);
     expect(mostInFlight).toBe(2);
+    await r.stop();
+  });
+
+  it("after waiting for work, one claim at a time until one comes back full", async () => {
+    const a = app({ maxConcurrency: 10 });
+    const noop = a.task("noop", async (i: number) => i);
+    const orchestrator = a.backend.orchestrator;
+    const original = orchestrator.claim.bind(orchestrator);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    orchestrator.claim = async (request) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        return await original(request);
+      } finally {
+        inFlight--;
+      }
+    };
+    const r = startRunner(a);
+    for (let i = 0; i < 5; i++) expect(await noop(i).result()).toBe(i);
+    expect(mostInFlight).toBe(1);
     await r.stop();
   });
 
