@@ -125,35 +125,54 @@ async function runTask(
   }
 }
 
-/** The transition that stores `outcome`. A result that cannot be serialized becomes a failure. */
-async function outcomeTransition(
+/**
+ * The transition that stores `outcome`; built at once (no promise) when it needs nothing from
+ * the client data store, the usual case. A result that cannot be serialized becomes a failure.
+ */
+function outcomeTransition(
   app: AppCore,
   id: string,
   runnerId: string,
   outcome: Outcome,
   taskId: string,
-): Promise<TransitionRequest> {
+): TransitionRequest | Promise<TransitionRequest> {
   const base = { invocationId: id, runnerId, now: Date.now() };
   if (outcome.kind === "success") {
     try {
       const serialized = app.clientData.serializeNow(outcome.value, { label: `task '${taskId}' result` });
-      const result = typeof serialized === "string" ? serialized : await serialized;
-      return { ...base, to: S.SUCCESS, result };
+      if (typeof serialized === "string") return { ...base, to: S.SUCCESS, result: serialized };
+      return serialized.then(
+        (result) => ({ ...base, to: S.SUCCESS, result }),
+        (error: unknown) => unserializable(app, base, taskId, error),
+      );
     } catch (error) {
-      if (!(error instanceof SerializationError)) throw error;
-      const failure = new SerializationError(`task '${taskId}': result: ${error.message}`, { cause: error });
-      return {
-        ...base,
-        to: S.FAILED,
-        error: await app.clientData.externalize(encodeError(failure, app.serializer)),
-      };
+      return unserializable(app, base, taskId, error);
     }
   }
+  return externalizedError(app, base, outcome);
+}
+
+async function externalizedError(
+  app: AppCore,
+  base: { invocationId: string; runnerId: string; now: number },
+  outcome: Exclude<Outcome, { kind: "success" }>,
+): Promise<TransitionRequest> {
   const error = await app.clientData.externalize(encodeError(outcome.error, app.serializer));
   if (outcome.kind === "retry") {
     return { ...base, to: S.RETRY, error, incrementRetries: true, requeue: { delayMs: outcome.delayMs } };
   }
   return { ...base, to: S.FAILED, error };
+}
+
+async function unserializable(
+  app: AppCore,
+  base: { invocationId: string; runnerId: string; now: number },
+  taskId: string,
+  error: unknown,
+): Promise<TransitionRequest> {
+  if (!(error instanceof SerializationError)) throw error;
+  const failure = new SerializationError(`task '${taskId}': result: ${error.message}`, { cause: error });
+  return { ...base, to: S.FAILED, error: await app.clientData.externalize(encodeError(failure, app.serializer)) };
 }
 
 async function writeOutcome(
@@ -165,10 +184,11 @@ async function writeOutcome(
 ): Promise<ExecutionEnd> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const request = await outcomeTransition(app, id, runnerId, outcome, taskId);
+      const built = outcomeTransition(app, id, runnerId, outcome, taskId);
+      const request = built instanceof Promise ? await built : built;
       await app.backend.orchestrator.transition(request);
       if (request.to === S.RETRY) app.logger.info(`invocation:${id} status:${S.RETRY}`);
-      else app.logger.debug(`invocation:${id} status:${request.to}`);
+      else if (app.logger.isLevelEnabled("debug")) app.logger.debug(`invocation:${id} status:${request.to}`);
       return "stored";
     } catch (error) {
       if (error instanceof InvocationStatusError) {

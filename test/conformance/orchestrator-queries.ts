@@ -191,4 +191,49 @@ export function describeOrchestratorQueries(factory: BackendFactory): void {
       expect(ids(filtered)).toEqual([c.invocationId]);
     });
   });
+
+  describe("orchestrator.countByStatus", () => {
+    const h = useBackend(factory);
+
+    it("counts the app's invocations per status, leaving out statuses with none", async () => {
+      expect((await h.backend.orchestrator.countByStatus()).size).toBe(0);
+      const t0 = Date.now();
+      const client = runnerId("client");
+      const runner = runnerId("runner");
+      const records = [makeRecord(), makeRecord(), makeRecord(), makeRecord()];
+      await register(h.backend, records, client, t0);
+      const [first, second] = await h.backend.orchestrator.claim({
+        runnerId: runner,
+        max: 2,
+        leaseMs: 60_000,
+        now: t0 + 1,
+        start: true,
+      });
+      if (!first || !second) throw new Error("expected two claims");
+      await h.backend.orchestrator.transition({
+        invocationId: first.record.invocationId,
+        to: S.SUCCESS,
+        runnerId: runner,
+        result: "1",
+        now: t0 + 2,
+      });
+      const counts = await h.backend.orchestrator.countByStatus();
+      expect(Object.fromEntries(counts)).toEqual({ [S.REGISTERED]: 2, [S.RUNNING]: 1, [S.SUCCESS]: 1 });
+    });
+
+    it("does not count another app's invocations", async () => {
+      const other = await factory({ appId: `other_${randomUUID().slice(0, 8)}` });
+      try {
+        await register(other, [makeRecord(), makeRecord()], runnerId("client"), Date.now());
+        await register(h.backend, [makeRecord()], runnerId("client"), Date.now());
+        expect(Object.fromEntries(await h.backend.orchestrator.countByStatus())).toEqual({
+          [S.REGISTERED]: 1,
+        });
+        expect(Object.fromEntries(await other.orchestrator.countByStatus())).toEqual({ [S.REGISTERED]: 2 });
+      } finally {
+        await other.purge();
+        await other.close();
+      }
+    });
+  });
 }

@@ -176,6 +176,13 @@ export interface OrchestratorStore {
   listInvocations(filter: InvocationFilter): Promise<InvocationSummary[]>;
 
   /**
+   * How many invocations of the app are in each status, read from the indexes in one
+   * consistent snapshot (statuses with none are absent). Finished invocations count until
+   * retention deletes them.
+   */
+  countByStatus(): Promise<Map<InvocationStatus, number>>;
+
+  /**
    * Calls `listener` with the ids of invocations that became final, after the change is
    * committed, and optionally the final status and outcome of some of them. Backends that cannot push (polling stores) may call it late; waiters re-check
    * statuses on a slow timer as a safety net. Returns an unsubscribe function.

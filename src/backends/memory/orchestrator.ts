@@ -205,6 +205,12 @@ export class MemoryOrchestrator implements OrchestratorStore {
     return maintenance.listInvocations(this.store, filter);
   }
 
+  async countByStatus(): Promise<Map<InvocationStatus, number>> {
+    const counts = new Map<InvocationStatus, number>();
+    for (const { status } of this.store.statuses.values()) counts.set(status, (counts.get(status) ?? 0) + 1);
+    return counts;
+  }
+
   onFinal(listener: FinalListener): () => void {
     this.store.finalListeners.add(listener);
     return () => this.store.finalListeners.delete(listener);

@@ -252,6 +252,17 @@ export class RedisOrchestrator implements OrchestratorStore {
     return rows;
   }
 
+  async countByStatus(): Promise<Map<InvocationStatus, number>> {
+    const keys = ALL_STATUSES.map((status) => this.keys.statusIndex(status));
+    const reply = asArray(await this.run("countStatuses", keys), "countByStatus");
+    const counts = new Map<InvocationStatus, number>();
+    ALL_STATUSES.forEach((status, i) => {
+      const count = Number(reply[i] ?? 0);
+      if (count > 0) counts.set(status, count);
+    });
+    return counts;
+  }
+
   onFinal(listener: FinalListener): () => void {
     return this.notifier.onFinal(listener);
   }

@@ -21,6 +21,7 @@ const SCRIPT_FILES = {
   activeRunners: ["lib/common.lua", "active-runners.lua"],
   getStatuses: ["get-statuses.lua"],
   listInvocations: ["lib/common.lua", "list-invocations.lua"],
+  countStatuses: ["count-statuses.lua"],
   queueState: ["queue-state.lua"],
   findOrphans: [RULES, "lib/common.lua", "find-orphans.lua"],
   serviceLease: ["lib/common.lua", "service-lease.lua"],

@@ -1,4 +1,9 @@
-import { ALL_STATUSES, type InvocationStatus, type StatusRecord } from "../../status/statuses.js";
+import {
+  ALL_STATUSES,
+  type InvocationStatus,
+  isInvocationStatus,
+  type StatusRecord,
+} from "../../status/statuses.js";
 import type {
   ClaimRequest,
   FinalListener,
@@ -136,6 +141,16 @@ export class SqliteOrchestrator implements OrchestratorStore {
 
   purgeFinalBefore(request: { before: number; limit: number }): Promise<number> {
     return this.write(() => purgeFinalBefore(this.ctx, request));
+  }
+
+  countByStatus(): Promise<Map<InvocationStatus, number>> {
+    return this.ctx.conn.read(() => {
+      const counts = new Map<InvocationStatus, number>();
+      for (const row of this.ctx.st.countByStatus.all(this.ctx.appId)) {
+        if (isInvocationStatus(row.status) && row.n > 0) counts.set(row.status, row.n);
+      }
+      return counts;
+    });
   }
 
   /**

@@ -244,6 +244,10 @@ export function prepareStatements(db: Db) {
        ORDER BY status_ts DESC, row_id LIMIT @limit`,
     ),
 
+    countByStatus: p<[string], { status: string; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM tsnenc_invocations WHERE app_id = ? GROUP BY status`,
+    ),
+
     // State backend.
     record: v<[string, string], string>(`SELECT record FROM tsnenc_invocations WHERE ${INVOCATION_KEY}`),
     history: v<[string, string], string>(`SELECT history FROM tsnenc_invocations WHERE ${INVOCATION_KEY}`),
