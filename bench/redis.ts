@@ -204,6 +204,9 @@ export async function redisSuite(): Promise<void> {
   const url = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
   const tasks = Number(process.env.BENCH_REDIS_TASKS ?? 10_000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`BENCH_ROUNDS must be an integer >= 1, got '${process.env.BENCH_ROUNDS}'`);
+  }
   const problem = await unreachable(url);
   if (problem) {
     report({ suite: "redis", skipped: problem });

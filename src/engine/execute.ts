@@ -172,7 +172,11 @@ async function unserializable(
 ): Promise<TransitionRequest> {
   if (!(error instanceof SerializationError)) throw error;
   const failure = new SerializationError(`task '${taskId}': result: ${error.message}`, { cause: error });
-  return { ...base, to: S.FAILED, error: await app.clientData.externalize(encodeError(failure, app.serializer)) };
+  return {
+    ...base,
+    to: S.FAILED,
+    error: await app.clientData.externalize(encodeError(failure, app.serializer)),
+  };
 }
 
 async function writeOutcome(

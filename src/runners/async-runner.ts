@@ -41,6 +41,8 @@ export class AsyncRunner extends BaseRunner {
   private queueEmpty = false;
   /** No claim got all it asked for since the loop last waited for work: one claim at a time. */
   private probing = true;
+  /** The loop is waiting for work from the broker (a freed slot changes nothing for it). */
+  private waitingOnBroker = false;
 
   constructor(app: AppCore, options: AsyncRunnerOptions = {}) {
     super(app, options);
@@ -51,7 +53,7 @@ export class AsyncRunner extends BaseRunner {
     this.claimChunk = Math.ceil(this.concurrency / CLAIMS_IN_FLIGHT);
     // A freed slot wakes the loop only when it can claim (or must move to waiting for work).
     this.slots = new SlotPool(this.concurrency, () => {
-      if (this.queueEmpty || this.claimSize() > 0) this.wakeup.wake();
+      if (this.claimSize() > 0 || (this.queueEmpty && !this.waitingOnBroker)) this.wakeup.wake();
     });
     this.held = new HeldInvocations(app, this.runnerId, this.slots);
   }
@@ -116,9 +118,23 @@ export class AsyncRunner extends BaseRunner {
    * Hands every held invocation back (KILLED, then REROUTED) before aborting their signals, so
    * a task that reacts to the abort cannot record an outcome first.
    */
+  protected override async onStart(): Promise<void> {
+    this.queueEmpty = false;
+    this.probing = true;
+    this.claimFailure = null;
+    await super.onStart();
+  }
+
   protected override async onStop(): Promise<void> {
     // Claims still in flight hand their invocations back themselves (the runner is not running).
-    await Promise.all([...this.claimsInFlight]);
+    await Promise.allSettled([...this.claimsInFlight]);
+    // A claim that failed may have taken invocations nobody here received: hand them back now
+    // rather than leave them to the recovery of dead runners.
+    if (this.uncertainClaims) {
+      await this.reconcileClaims(this.uncertainClaims).catch((error: unknown) => {
+        this.logger.error(`runner:${this.runnerId} could not check its failed claims: ${String(error)}`);
+      });
+    }
     const ids = this.held.ids();
     this.slots.drainResumers();
     const results = await Promise.allSettled(ids.map((id) => this.killAndReroute(id)));
@@ -158,7 +174,8 @@ export class AsyncRunner extends BaseRunner {
    * work, only once a claim came back full (a single new invocation costs one claim).
    */
   private claimSize(): number {
-    if (!this.running || this.queueEmpty) return 0;
+    // After a failed claim, none until the loop has handed back what it may have taken.
+    if (!this.running || this.queueEmpty || this.uncertainClaims) return 0;
     const free = this.slots.free;
     const inFlight = this.claimsInFlight.size;
     if (inFlight === 0) return Math.min(free, this.claimChunk);
@@ -258,7 +275,9 @@ export class AsyncRunner extends BaseRunner {
     const idle = claimsPossible
       ? this.app.backend.broker.waitForWork(waitMs, stop.signal).then(() => true)
       : delay(waitMs, stop.signal).then(() => false);
+    this.waitingOnBroker = claimsPossible;
     const workMayHaveCome = await Promise.race([woken, idle]);
+    this.waitingOnBroker = false;
     stop.abort(WAIT_OVER); // a reason of our own: no DOMException to build on every turn
     this.wakeup.cancel();
     // The broker's wait ended (work, a due entry, or its timeout: a claim will tell). A wake-up

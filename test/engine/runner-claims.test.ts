@@ -33,19 +33,26 @@ describe("AsyncRunner claims", () => {
       }
     };
     const r = startRunner(a);
-    const sixth = group.invocations[5];
-    const eleventh = group.invocations[10];
-    if (!sixth || !eleventh) throw new Error("fixture");
-    // The first claim came back full (0..4), so claims overlap from then on. The second holds
-    // 5..9, unanswered; the third took 10..14: they run meanwhile.
-    await until(async () => (await eleventh.status()) === "SUCCESS", "the third claim's invocations to run");
-    expect(await sixth.status()).not.toBe("SUCCESS");
-    expect(inFlight).toBeGreaterThanOrEqual(1);
-    held.release?.();
-    expect(await group.all()).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(Math.max(...sizes)).toBe(5);
-    expect(mostInFlight).toBe(2);
-    await r.stop();
+    try {
+      const sixth = group.invocations[5];
+      const eleventh = group.invocations[10];
+      if (!sixth || !eleventh) throw new Error("fixture");
+      // The first claim came back full (0..4), so claims overlap from then on. The second holds
+      // 5..9, unanswered; the third took 10..14: they run meanwhile.
+      await until(
+        async () => (await eleventh.status()) === "SUCCESS",
+        "the third claim's invocations to run",
+      );
+      expect(await sixth.status()).not.toBe("SUCCESS");
+      expect(inFlight).toBeGreaterThanOrEqual(1);
+      held.release?.();
+      expect(await group.all()).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      expect(Math.max(...sizes)).toBe(5);
+      expect(mostInFlight).toBe(2);
+    } finally {
+      held.release?.();
+      await r.stop();
+    }
   });
 
   it("after waiting for work, one claim at a time until one comes back full", async () => {

@@ -49,7 +49,10 @@ export class RedisNotifier {
       const connection = connections;
       subscriber.subscribe(this.keys.workChannel, this.keys.finalChannel).then(
         () => {
-          if (connection === connections && this.subscriber === subscriber) this.live = true;
+          if (connection !== connections || this.subscriber !== subscriber) return;
+          this.live = true;
+          // A check made between the reconnect and now could have missed a message: again.
+          this.wakeWork();
         },
         () => {},
       );

@@ -2,6 +2,7 @@ import { mkdirSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import { ConfigError } from "../../errors/errors.js";
 import { WriteBatcher } from "./batcher.js";
 import { type MaintenanceStatements, prepareMaintenance } from "./maintenance.js";
 import { AppHub, type Effects } from "./notifier.js";
@@ -20,7 +21,17 @@ let database: typeof BetterSqlite3 | undefined;
  * loads the native module (about 4 MB of a process's memory).
  */
 function openDatabase(path: string, options: BetterSqlite3.Options): BetterSqlite3.Database {
-  database ??= createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+  if (!database) {
+    try {
+      database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(
+        "backend",
+        `the sqlite backend needs the 'better-sqlite3' package (npm install better-sqlite3@12): ${reason}`,
+      );
+    }
+  }
   return new database(path, options);
 }
 
