@@ -51,6 +51,16 @@ await describeWithRedis("Redis: the idle wait after a claim", () => {
     return claimed.length - 1;
   }
 
+  async function claimIds(runner: Backend, id: string): Promise<string[]> {
+    const claimed = await runner.orchestrator.claim({
+      runnerId: id,
+      max: 5,
+      leaseMs: 30_000,
+      now: Date.now(),
+    });
+    return claimed.map((c) => c.record.invocationId);
+  }
+
   function queueReads(): { count: () => number } {
     const spy = vi.spyOn(RedisScripts.prototype, "run");
     return { count: () => spy.mock.calls.filter(([name]) => name === "queueState").length };
@@ -83,13 +93,7 @@ await describeWithRedis("Redis: the idle wait after a claim", () => {
     const record = makeRecord();
     await client.orchestrator.register({ invocations: [record], runnerId: "client", now: Date.now() });
     await within(wait, 10_000, "the wait to end on the registration");
-    const claimed = await runner.orchestrator.claim({
-      runnerId: id,
-      max: 5,
-      leaseMs: 30_000,
-      now: Date.now(),
-    });
-    expect(claimed.map((c) => c.record.invocationId)).toEqual([record.invocationId]);
+    expect(await claimIds(runner, id)).toEqual([record.invocationId]);
   });
 
   it("ends the wait when a delayed entry falls due, without a queue read", async () => {
@@ -141,13 +145,7 @@ await describeWithRedis("Redis: the idle wait after a claim", () => {
     // the reconnect no longer counts (the reconnect's own wake-ups are over by then).
     await eventually(async () => (await subscribers()) === 1, "the subscriber to come back");
     await within(runner.broker.waitForWork(LONG_WAIT_MS), 10_000, "the wait to see the work");
-    const claimed = await runner.orchestrator.claim({
-      runnerId: id,
-      max: 5,
-      leaseMs: 30_000,
-      now: Date.now(),
-    });
-    expect(claimed.map((c) => c.record.invocationId)).toEqual([record.invocationId]);
+    expect(await claimIds(runner, id)).toEqual([record.invocationId]);
   });
 
   it("work a claim left queued makes the wait end at once", async () => {

@@ -3,9 +3,32 @@
  * the invocations of one claim run while the backend answers the other.
  */
 import { describe, expect, it } from "vitest";
+import type { ClaimRequest } from "../../src/backends/contract/orchestrator.js";
 import { startRunner, until, useTestApps } from "../helpers/app.js";
 
 const app = useTestApps();
+
+/** Wraps the app's claims to count how many are in flight at once (`check` sees each request). */
+function countClaimsInFlight(
+  a: ReturnType<typeof app>,
+  check: (request: ClaimRequest) => void = () => {},
+): { most: () => number } {
+  const orchestrator = a.backend.orchestrator;
+  const original = orchestrator.claim.bind(orchestrator);
+  let inFlight = 0;
+  let most = 0;
+  orchestrator.claim = async (request) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    try {
+      check(request);
+      return await original(request);
+    } finally {
+      inFlight--;
+    }
+  };
+  return { most: () => most };
+}
 
 describe("AsyncRunner claims", () => {
   it("keeps two claims of at most half the slots in flight; one claim's work runs while the other is unanswered", async () => {
@@ -58,22 +81,10 @@ describe("AsyncRunner claims", () => {
   it("after waiting for work, one claim at a time until one comes back full", async () => {
     const a = app({ maxConcurrency: 10 });
     const noop = a.task("noop", async (i: number) => i);
-    const orchestrator = a.backend.orchestrator;
-    const original = orchestrator.claim.bind(orchestrator);
-    let inFlight = 0;
-    let mostInFlight = 0;
-    orchestrator.claim = async (request) => {
-      inFlight++;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      try {
-        return await original(request);
-      } finally {
-        inFlight--;
-      }
-    };
+    const claims = countClaimsInFlight(a);
     const r = startRunner(a);
     for (let i = 0; i < 5; i++) expect(await noop(i).result()).toBe(i);
-    expect(mostInFlight).toBe(1);
+    expect(claims.most()).toBe(1);
     await r.stop();
   });
 
@@ -81,23 +92,10 @@ describe("AsyncRunner claims", () => {
     const a = app({ maxConcurrency: 1 });
     const noop = a.task("noop", async (i: number) => i);
     const group = await noop.parallelize(Array.from({ length: 5 }, (_, i) => [i] as [number]));
-    const orchestrator = a.backend.orchestrator;
-    const original = orchestrator.claim.bind(orchestrator);
-    let inFlight = 0;
-    let mostInFlight = 0;
-    orchestrator.claim = async (request) => {
-      inFlight++;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      try {
-        expect(request.max).toBe(1);
-        return await original(request);
-      } finally {
-        inFlight--;
-      }
-    };
+    const claims = countClaimsInFlight(a, (request) => expect(request.max).toBe(1));
     const r = startRunner(a);
     expect(await group.all()).toEqual([0, 1, 2, 3, 4]);
-    expect(mostInFlight).toBe(1);
+    expect(claims.most()).toBe(1);
     await r.stop();
   });
 });
