@@ -14,6 +14,8 @@ export interface WorkerStats {
   maxRssMb: number;
   /** CPU time (user + system) over the process's life, start-up included, ms. */
   cpuMs: number;
+  /** CPU time from `go` until stopped (the work itself, and the shutdown), ms. */
+  workCpuMs: number;
 }
 
 type ToParent = { type: "ready"; rssMb: number } | { type: "stopped"; stats: WorkerStats };
@@ -105,16 +107,24 @@ export interface WorkerHandlers {
   stop(): Promise<void>;
 }
 
+/** CPU time (user + system) this process used so far, ms. */
+function cpuMs(): number {
+  const usage = process.resourceUsage();
+  return Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+}
+
 /** The child side: report ready, start on `go`, on `stop` report memory and exit. */
 export function serveWorker(handlers: WorkerHandlers): void {
   const send = (message: ToParent, then?: () => void): void => {
     if (process.send) process.send(message, undefined, {}, () => then?.());
   };
   let started = false;
+  let cpuAtGo = 0;
   process.on("disconnect", () => process.exit(1));
   process.on("message", (message: unknown) => {
     if (isMessage<ToChild>(message, "go") && !started) {
       started = true;
+      cpuAtGo = cpuMs();
       handlers.start();
     }
     if (!isMessage<ToChild>(message, "stop")) return;
@@ -123,7 +133,8 @@ export function serveWorker(handlers: WorkerHandlers): void {
       const stats = {
         readyRssMb,
         maxRssMb: Math.round(usage.maxRSS / 102.4) / 10,
-        cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+        cpuMs: cpuMs(),
+        workCpuMs: started ? cpuMs() - cpuAtGo : 0,
       };
       send({ type: "stopped", stats }, () => process.exit(0));
     });

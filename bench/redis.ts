@@ -97,6 +97,9 @@ interface RoundFigures {
 
 type Pair<T> = readonly [T, T];
 
+const cpuPerTask = (worker: WorkerStats, drain: DrainFigures): number =>
+  round((worker.workCpuMs * 1000) / drain.tasks, 1);
+
 function reportDrains(rounds: ReadonlyArray<Pair<RoundFigures>>): void {
   for (const concurrency of CONCURRENCIES) {
     const drains = rounds.map(([t, b]) => {
@@ -119,8 +122,9 @@ function reportDrains(rounds: ReadonlyArray<Pair<RoundFigures>>): void {
         concurrency,
         tsnenc_worker_peak_rss_mb: median(drains.map(([t]) => t.worker.maxRssMb)),
         bullmq_worker_peak_rss_mb: median(drains.map(([, b]) => b.worker.maxRssMb)),
-        tsnenc_worker_cpu_ms: median(drains.map(([t]) => t.worker.cpuMs)),
-        bullmq_worker_cpu_ms: median(drains.map(([, b]) => b.worker.cpuMs)),
+        // The worker's CPU from the start of the drain to its exit, per task.
+        tsnenc_worker_cpu_us_per_task: median(drains.map(([t]) => cpuPerTask(t.worker, t.figures))),
+        bullmq_worker_cpu_us_per_task: median(drains.map(([, b]) => cpuPerTask(b.worker, b.figures))),
       },
     );
   }
