@@ -114,10 +114,7 @@ export class AsyncRunner extends BaseRunner {
     this.wakeup.wake();
   }
 
-  /**
-   * Hands every held invocation back (KILLED, then REROUTED) before aborting their signals, so
-   * a task that reacts to the abort cannot record an outcome first.
-   */
+  /** A new run starts with no opinion on the queue and no failure to report. */
   protected override async onStart(): Promise<void> {
     this.queueEmpty = false;
     this.probing = true;
@@ -125,6 +122,11 @@ export class AsyncRunner extends BaseRunner {
     await super.onStart();
   }
 
+  /**
+   * Hands every held invocation back (KILLED, then REROUTED) before aborting their signals, so
+   * a task that reacts to the abort cannot record an outcome first; claims still in flight and
+   * failed claims are settled first.
+   */
   protected override async onStop(): Promise<void> {
     // Claims still in flight hand their invocations back themselves (the runner is not running).
     await Promise.allSettled([...this.claimsInFlight]);
