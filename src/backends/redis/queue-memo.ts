@@ -31,11 +31,13 @@ export class QueueMemo {
 
   /** A claim sent at `mark` left the queue as `queue` (unknown: undefined). */
   record(mark: number | null, queue: QueueAfterClaim | undefined): void {
-    if (mark === null || queue === undefined || queue.ready > 0) {
-      if (queue !== undefined && mark !== null && mark === this.seen?.mark) this.seen = null;
-      return;
+    if (mark === null || queue === undefined) return;
+    if (queue.ready > 0) {
+      // A later claim at the same mark found work: the empty queue seen before is past.
+      if (mark === this.seen?.mark) this.seen = null;
+    } else if (this.seen === null || mark >= this.seen.mark) {
+      this.seen = { mark, nextDueAt: queue.nextDueAt };
     }
-    if (this.seen === null || mark >= this.seen.mark) this.seen = { mark, nextDueAt: queue.nextDueAt };
   }
 
   /**
