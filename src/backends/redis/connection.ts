@@ -27,8 +27,9 @@ function loadDriver(): RedisConstructor {
 }
 
 /**
- * Opens a connection to `url`. A dropped connection reconnects, re-subscribes its channels and
- * sends again the commands that got no reply (the writing scripts recognise a call sent twice).
+ * Opens a connection to `url`. A dropped connection reconnects and sends again the commands
+ * that got no reply (the writing scripts recognise a call sent twice). Channels are subscribed
+ * again by the notifier, not by ioredis.
  * The orchestrator batches its own writes (batcher.ts), so auto-pipelining is off.
  */
 export function openRedis(url: string, role: "commands" | "subscriber", appId: string): Redis {
@@ -37,7 +38,10 @@ export function openRedis(url: string, role: "commands" | "subscriber", appId: s
     // Off: on a dropped connection ioredis fails the unanswered rest of an auto-pipeline
     // instead of sending it again (the scripts recognise a call sent twice; see lib/common.lua).
     enableAutoPipelining: false,
-    autoResubscribe: true,
+    // Off: ioredis's own re-subscribe leaves its promise unhandled, so a connection that drops
+    // again while it is under way rejects it as an unhandled rejection (which ends a Node
+    // process). The notifier subscribes again itself on every reconnect (notifier.ts).
+    autoResubscribe: false,
     connectionName: `tsnenc-${role}-${appId}`.replace(/[^\x21-\x7e]/g, "_"),
   });
   // Connection errors surface as rejected commands; ioredis reconnects by itself. Without a

@@ -8,7 +8,7 @@ import type { RedisKeys } from "./keys.js";
  * The app's pub/sub side, on one dedicated subscriber connection opened on first use: wakes
  * `waitForWork` callers when work is queued and feeds `onFinal` listeners. The scripts publish
  * after their writes, so a message always describes committed state. Listeners and waiters are
- * kept here, not on the connection, so they survive reconnects (ioredis re-subscribes); after a
+ * kept here, not on the connection, so they survive reconnects (the channels are subscribed again on every reconnect); after a
  * reconnect every work waiter is woken to re-check the queue.
  */
 export class RedisNotifier {
@@ -43,8 +43,8 @@ export class RedisNotifier {
     subscriber.on("ready", () => {
       if (++connections === 1) return;
       // After a reconnect a message may have been missed: waiters re-check the queue. The
-      // subscription counts as live again once a SUBSCRIBE sent now is answered (ioredis
-      // re-subscribes by itself; this one confirms it).
+      // channels are subscribed again here (ioredis's own re-subscribe is off, see
+      // connection.ts), and the subscription counts as live once that is answered.
       this.wakeWork();
       const connection = connections;
       subscriber.subscribe(this.keys.workChannel, this.keys.finalChannel).then(
