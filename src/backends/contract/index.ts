@@ -9,9 +9,26 @@ export type * from "./orchestrator.js";
 export type * from "./records.js";
 export type * from "./state-backend.js";
 
+/** What a backend can do, declared by it (runners and the app read these, never its name). */
+export interface BackendCapabilities {
+  /**
+   * Several processes (and worker threads) can use the same store at once. Runners that
+   * execute in children (threads, processes) need it; a runner whose `memCompatible()` is
+   * false is refused on a backend without it.
+   */
+  readonly sharedAcrossProcesses: boolean;
+  /**
+   * Wake-ups (new work, final invocations) reach other processes by push (pub/sub, NOTIFY)
+   * rather than by polling the store.
+   */
+  readonly pushesWakeups: boolean;
+}
+
 /** One app's view of a backend: the four contracts over one store, isolated by app id. */
 export interface Backend {
+  /** The backend's name (`memory`, `sqlite`, `redis`, or a user backend's own): for logs only. */
   readonly kind: string;
+  readonly capabilities: BackendCapabilities;
   readonly orchestrator: OrchestratorStore;
   readonly broker: Broker;
   readonly stateBackend: StateBackend;

@@ -14,6 +14,7 @@ export function createMemoryBackend(options: { appId: string }): Backend {
   const { store, release } = acquireMemoryStore(options.appId);
   return {
     kind: "memory",
+    capabilities: { sharedAcrossProcesses: false, pushesWakeups: true },
     orchestrator: new MemoryOrchestrator(store),
     broker: new MemoryBroker(store),
     stateBackend: new MemoryStateBackend(store),

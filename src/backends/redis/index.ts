@@ -33,6 +33,7 @@ export function createRedisBackend(options: RedisBackendOptions): Backend {
   let closing: Promise<void> | null = null;
   return {
     kind: "redis",
+    capabilities: { sharedAcrossProcesses: true, pushesWakeups: true },
     orchestrator: new RedisOrchestrator(client, scripts, keys, notifier, queueMemo),
     broker: new RedisBroker(client, scripts, keys, notifier, queueMemo),
     stateBackend: new RedisStateBackend(client, keys),

@@ -30,6 +30,7 @@ export function createSqliteBackend(options: { appId: string; path: string }): B
   let closed = false;
   return {
     kind: "sqlite",
+    capabilities: { sharedAcrossProcesses: true, pushesWakeups: false },
     orchestrator,
     broker,
     stateBackend: new SqliteStateBackend(ctx),
