@@ -1,5 +1,5 @@
 import type { ConcurrencyControlMode } from "../config/index.js";
-import type { ErrorClass } from "./app-core.js";
+import type { ErrorClass } from "../errors/errors.js";
 
 /** The resolved, per-task settings the engine applies when it registers and executes. */
 export interface TaskSettings {

@@ -1,5 +1,8 @@
 import type { InvocationStatus, StatusRecord } from "../status/statuses.js";
 
+/** An Error class; abstract classes are fine where no constructor is called (decoding, `retryFor`). */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
 /**
  * Base class of every error tsnenc raises. `code` is the class name, so callers can check
  * `err.code` instead of relying on `instanceof` across module copies.

@@ -8,7 +8,8 @@
  * cause?: <nested record>, errors?: [<nested record>] }`.
  */
 import { inspect, types } from "node:util";
-import type { Serializer } from "../serializer/contract.js";
+import { type ErrorClass, SerializationError, TSNENC_ERROR_CLASSES } from "../errors/errors.js";
+import type { Serializer } from "./contract.js";
 import {
   BUILTIN_ERROR_CLASSES,
   defineHidden,
@@ -16,11 +17,7 @@ import {
   type ErrorParts,
   errorFromClass,
   fillError,
-} from "../serializer/error-rebuild.js";
-import { SerializationError, TSNENC_ERROR_CLASSES } from "./errors.js";
-
-/** An Error class; abstract classes are fine since decoding never calls the constructor. */
-export type ErrorClass = abstract new (...args: never[]) => Error;
+} from "./error-rebuild.js";
 
 /** The name given to thrown values that are not Error objects. */
 export const NON_ERROR_THROWN = "NonErrorThrown";
