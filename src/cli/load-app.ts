@@ -27,12 +27,12 @@ export interface ImportFailure {
 
 /** Discovery found no module exporting an app (`importErrors`: the modules that failed to import). */
 export class NoAppFoundError extends CliError {
+  static override readonly code: string = "NoAppFoundError";
   constructor(
     message: string,
     readonly importErrors: readonly ImportFailure[],
   ) {
     super(message);
-    this.name = "NoAppFoundError";
   }
 }
 
