@@ -8,6 +8,7 @@ import { FinalityWatcher } from "../engine/finality-watcher.js";
 import type { TaskDefinition } from "../engine/task-definition.js";
 import type { ErrorClass } from "../errors/errors.js";
 import { ConfigError, DuplicateTaskError, InvalidTaskOptionsError } from "../errors/errors.js";
+import { brandClass } from "../identity/brand.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import type { BaseRunner } from "../runners/base-runner.js";
 import { createRunner } from "../runners/create-runner.js";
@@ -30,6 +31,11 @@ export interface TsnencEnvironment {
 
 /** A tsnenc app: its tasks, config, backend and runner. */
 export class Tsnenc implements TaskHost {
+  // Recognised by this brand (`hasBrand(value, "Tsnenc")`), not by its class name.
+  static {
+    brandClass(Tsnenc, "Tsnenc");
+  }
+
   readonly conf: AppConfig;
   readonly externalRunnerId = externalRunnerContext().runnerId;
   private readonly taskMap = new Map<string, Task<never[], unknown>>();
