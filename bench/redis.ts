@@ -2,7 +2,7 @@
  * Redis: tsnenc against BullMQ, one after the other on the same Redis in the same run, workers
  * in their own processes. Each line carries both figures, `ratio` = tsnenc / BullMQ and which
  * direction is `better`. Tasks per drain: BENCH_REDIS_TASKS (default 10,000 so the suite fits
- * in ~3 minutes on a 2-core machine; the issue's size is 20,000); the concurrency-1 drain, bound
+ * in ~3 minutes on a 2-core machine; the README's figures use 20,000); the concurrency-1 drain, bound
  * by per-task latency, uses a tenth of that. Every figure is measured BENCH_ROUNDS times (default
  * 3; the systems take turns going first) and reported as the median of each side and the median
  * of the rounds' ratios, with every round's pair: on a small shared machine one run's ratio can

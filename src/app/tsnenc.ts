@@ -3,16 +3,18 @@ import { createBackend } from "../backends/create-backend.js";
 import { ClientDataCodec } from "../client-data/index.js";
 import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
 import { getExecutionContext } from "../context/execution-context.js";
-import type { EngineSettings, ErrorClass } from "../engine/app-core.js";
+import type { EngineSettings } from "../engine/app-core.js";
 import { FinalityWatcher } from "../engine/finality-watcher.js";
 import type { TaskDefinition } from "../engine/task-definition.js";
-import { defaultKnownErrorClasses } from "../errors/error-codec.js";
+import type { ErrorClass } from "../errors/errors.js";
 import { ConfigError, DuplicateTaskError, InvalidTaskOptionsError } from "../errors/errors.js";
+import { brandClass } from "../identity/brand.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import type { BaseRunner } from "../runners/base-runner.js";
 import { createRunner } from "../runners/create-runner.js";
 import { externalRunnerContext } from "../runners/runner-context.js";
 import type { Serializer } from "../serializer/contract.js";
+import { defaultKnownErrorClasses } from "../serializer/error-codec.js";
 import { createSerializer, type RegistrableClass } from "../serializer/index.js";
 import { type DirectTaskOptions, directCaller, splitDirectTaskOptions } from "../task/direct-task.js";
 import { createTask, type Task, type TaskHost } from "../task/task.js";
@@ -29,6 +31,11 @@ export interface TsnencEnvironment {
 
 /** A tsnenc app: its tasks, config, backend and runner. */
 export class Tsnenc implements TaskHost {
+  // Recognised by this brand (`hasBrand(value, "Tsnenc")`), not by its class name.
+  static {
+    brandClass(Tsnenc, "Tsnenc");
+  }
+
   readonly conf: AppConfig;
   readonly externalRunnerId = externalRunnerContext().runnerId;
   private readonly taskMap = new Map<string, Task<never[], unknown>>();

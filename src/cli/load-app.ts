@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Tsnenc } from "../app/tsnenc.js";
+import type { Tsnenc } from "../app/tsnenc.js";
+import { hasBrand } from "../identity/brand.js";
 import { CliError } from "./run-action.js";
 
 export interface LoadAppOptions {
@@ -27,12 +28,12 @@ export interface ImportFailure {
 
 /** Discovery found no module exporting an app (`importErrors`: the modules that failed to import). */
 export class NoAppFoundError extends CliError {
+  static override readonly code: string = "NoAppFoundError";
   constructor(
     message: string,
     readonly importErrors: readonly ImportFailure[],
   ) {
     super(message);
-    this.name = "NoAppFoundError";
   }
 }
 
@@ -54,28 +55,12 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function hasTsnencConstructor(value: object): boolean {
-  for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    if (typeof ctor === "function" && ctor.name === "Tsnenc") return true;
-  }
-  return false;
-}
-
 /**
- * A Tsnenc app: an instance of this copy's class, or of another copy of the package (the user's
- * module may resolve its own): a `Tsnenc` (sub)class instance with `appId`, `conf` and `task`.
+ * A Tsnenc app: an instance of the `Tsnenc` class (or a subclass) of this copy of the package or
+ * of another one (the user's module may resolve its own), recognised by the class's brand.
  */
 export function isTsnencApp(value: unknown): value is Tsnenc {
-  if (value instanceof Tsnenc) return true;
-  if (typeof value !== "object" || value === null) return false;
-  return (
-    hasTsnencConstructor(value) &&
-    "appId" in value &&
-    "conf" in value &&
-    "task" in value &&
-    typeof value.task === "function"
-  );
+  return hasBrand<Tsnenc>(value, "Tsnenc");
 }
 
 /** The distinct apps a module exports (named exports first; `default` counts, as does one level inside a plain default object). */

@@ -1,13 +1,20 @@
 import { Command } from "commander";
 
-/** An expected failure of a command: its message is printed alone (no stack), then exit `exitCode`. */
+/**
+ * An expected failure of a command: its message is printed alone (no stack), then exit `exitCode`.
+ * Like TsnencError, each class declares its `code` as a literal (its name), kept under minification.
+ */
 export class CliError extends Error {
+  static readonly code: string = "CliError";
+  readonly code: string;
   constructor(
     message: string,
     readonly exitCode = 1,
   ) {
     super(message);
-    this.name = "CliError";
+    const code = Object.hasOwn(new.target, "code") ? new.target.code : new.target.name;
+    this.name = code;
+    this.code = code;
   }
 }
 

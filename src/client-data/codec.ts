@@ -1,5 +1,5 @@
 /**
- * The client data codec (pynenc's client data store, spec §2.4): serialized values at least
+ * The client data codec (pynenc's client data store): serialized values at least
  * `minSizeToCache` characters long are kept out of invocation records. They are written once to
  * the backend's ClientDataStore under a content-addressed key,
  * `"__tsnenc__client_data__:" + sha256hex(utf-8 text)`, and the key travels in their place.

@@ -2,6 +2,7 @@
  * Declarative specs of every config field: name, kind, default, description and scope.
  * The value types below are checked against the defaults at compile time.
  */
+import type { ErrorClass } from "../errors/errors.js";
 
 export const BACKENDS = ["memory", "sqlite", "redis", "postgres"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -29,7 +30,6 @@ export const CONCURRENCY_CONTROL_MODES = ["disabled", "task", "arguments", "keys
 export type ConcurrencyControlMode = (typeof CONCURRENCY_CONTROL_MODES)[number];
 
 /** An Error subclass (in code), or its class name (from files and env). */
-export type ErrorClass = abstract new (...args: never[]) => Error;
 export type ErrorClassRef = string | ErrorClass;
 
 /** Fields that configure the app as a whole. */

@@ -10,7 +10,6 @@ export {
   CONCURRENCY_CONTROL_MODES,
   type ConcurrencyControlMode,
   ENV_FILEPATH,
-  type ErrorClass,
   type ErrorClassRef,
   envVarName,
   FIELD_SPECS,

@@ -1,11 +1,10 @@
 import type { Backend } from "../backends/contract/index.js";
 import type { ClientDataCodec } from "../client-data/index.js";
+import type { ErrorClass } from "../errors/errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { Serializer } from "../serializer/contract.js";
 import type { FinalityWatcher } from "./finality-watcher.js";
 import type { TaskDefinition } from "./task-definition.js";
-
-export type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** The timing settings the engine reads; the app's resolved config provides them. */
 export interface EngineSettings {

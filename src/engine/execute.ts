@@ -1,8 +1,8 @@
 import type { TransitionRequest } from "../backends/contract/orchestrator.js";
 import type { ClaimedInvocation } from "../backends/contract/records.js";
 import { type RunnerHandle, runInExecutionContext } from "../context/execution-context.js";
-import { encodeError } from "../errors/error-codec.js";
 import { InvocationStatusError, SerializationError, TaskNotFoundError } from "../errors/errors.js";
+import { encodeError } from "../serializer/error-codec.js";
 import { InvocationStatus } from "../status/statuses.js";
 import type { AppCore } from "./app-core.js";
 import { decodeCallArguments } from "./register.js";

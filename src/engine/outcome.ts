@@ -1,6 +1,6 @@
 import type { StoredOutcome } from "../backends/contract/records.js";
-import { decodeError } from "../errors/error-codec.js";
 import { InvocationNoResultError, InvocationNotFoundError } from "../errors/errors.js";
+import { decodeError } from "../serializer/error-codec.js";
 import { InvocationStatus, type StatusRecord } from "../status/statuses.js";
 import type { AppCore } from "./app-core.js";
 

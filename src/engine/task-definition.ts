@@ -1,5 +1,6 @@
 import type { ConcurrencyControlMode } from "../config/index.js";
-import type { ErrorClass } from "./app-core.js";
+import type { ErrorClass } from "../errors/errors.js";
+import { hasBrand } from "../identity/brand.js";
 
 /** The resolved, per-task settings the engine applies when it registers and executes. */
 export interface TaskSettings {
@@ -39,11 +40,9 @@ export function retryDelayFor(settings: TaskSettings, attempt: number): number {
 /** The longest retry delay whatever the backoff (about 24.8 days, the longest Node timer). */
 export const LONGEST_RETRY_DELAY_MS = 2_147_483_647;
 
-/** RetryError (by name, so copies of the class match) or any class in `retryFor`. */
+/** A RetryError (by brand, so copies of the class match) or an instance of any class in `retryFor`. */
 export function isRetriable(error: unknown, settings: TaskSettings): boolean {
+  if (hasBrand<Error>(error, "RetryError")) return true;
   if (!(error instanceof Error)) return false;
-  for (let proto: unknown = error; proto; proto = Object.getPrototypeOf(proto)) {
-    if ((proto as { constructor?: { name?: string } }).constructor?.name === "RetryError") return true;
-  }
   return settings.retryFor.some((cls) => error instanceof cls);
 }

@@ -1,5 +1,5 @@
 /**
- * Call identity, byte-compatible with pynenc (`pynenc/call.py: compute_args_id`) and its Rust port.
+ * Call identity, byte-compatible with pynenc's `compute_args_id` and its Rust port.
  *
  * args_id = "no_args" for no arguments, otherwise the SHA-256 hex digest of the UTF-8 bytes of
  * `JSON(key) + "=" + JSON(value) + ";"` for each argument, keys sorted by Unicode code point.

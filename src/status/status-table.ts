@@ -46,7 +46,7 @@ function row(
 }
 
 /**
- * pynenc's table (spec section 3.1) with five added transitions, each closing a hole that
+ * pynenc's status table with five added transitions, each closing a hole that
  * strands or crashes work in pynenc:
  * - RETRY may go to CONCURRENCY_CONTROLLED(_FINAL) and REROUTED to CONCURRENCY_CONTROLLED_FINAL,
  *   so a blocked retry or reroute never raises an invalid-transition error in a runner;

@@ -3,8 +3,8 @@ import { INITIAL_STATUSES, STATUS_TABLE } from "./status-table.js";
 import type { InvocationStatus, StatusRecord } from "./statuses.js";
 
 /**
- * The transition algorithm (pynenc spec 3.2): check the transition, then ownership, then
- * compute the new owner. Pure: backends call it inside their atomic primitive.
+ * The transition algorithm, as in pynenc: check the transition against STATUS_TABLE, then
+ * ownership, then compute the new owner. Pure: backends call it inside their atomic primitive.
  */
 export function computeTransition(
   invocationId: string,

@@ -1,8 +1,9 @@
 import type { TaskConfig } from "../config/index.js";
-import type { AppCore, ErrorClass } from "../engine/app-core.js";
+import type { AppCore } from "../engine/app-core.js";
 import { validateConcurrencySettings } from "../engine/concurrency-keys.js";
 import { buildInvocationRecords, registerRecords } from "../engine/register.js";
 import type { TaskDefinition, TaskSettings } from "../engine/task-definition.js";
+import type { ErrorClass } from "../errors/errors.js";
 import { ConfigError, TaskParallelProcessingError } from "../errors/errors.js";
 import { DistributedInvocation } from "../invocation/distributed-invocation.js";
 import { DistributedInvocationGroup, type InvocationGroup } from "../invocation/group.js";

@@ -4,20 +4,26 @@ import { formatSource, formatValue } from "../../src/cli/commands/config-show.js
 import { appsInModule, isDiscoveryCandidate, isTsnencApp } from "../../src/cli/load-app.js";
 
 describe("isTsnencApp", () => {
-  it("accepts instances of this copy and look-alikes of another copy of the package", () => {
+  it("accepts instances of this copy and of another copy of the package, by brand", () => {
     expect(isTsnencApp(new Tsnenc({ appId: "a" }))).toBe(true);
+    class SubApp extends Tsnenc {}
+    expect(isTsnencApp(new SubApp({ appId: "b" }))).toBe(true);
+    // Another copy brands its own class with the same global symbol; its name may be minified.
+    class OtherCopy {}
+    Object.defineProperty(OtherCopy.prototype, Symbol.for("tsnenc.Tsnenc"), { value: true });
+    expect(isTsnencApp(new OtherCopy())).toBe(true);
+    class Sub extends OtherCopy {}
+    expect(isTsnencApp(new Sub())).toBe(true);
+  });
+
+  it("refuses other values, a look-alike class named Tsnenc without the brand included", () => {
     class Tsnenc2 {
       appId = "x";
       conf = {};
       task(): void {}
     }
     Object.defineProperty(Tsnenc2, "name", { value: "Tsnenc" });
-    expect(isTsnencApp(new Tsnenc2())).toBe(true);
-    class Sub extends Tsnenc2 {}
-    expect(isTsnencApp(new Sub())).toBe(true);
-  });
-
-  it("refuses other values", () => {
+    expect(isTsnencApp(new Tsnenc2())).toBe(false);
     expect(isTsnencApp({ appId: "x", conf: {}, task: () => {} })).toBe(false);
     expect(isTsnencApp(null)).toBe(false);
     expect(isTsnencApp(Tsnenc)).toBe(false);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ErrorClass,
+  RetryError,
+  SerializationError,
+  TaskError,
+  TsnencError,
+} from "../../src/errors/errors.js";
+import {
   decodeError,
   defaultKnownErrorClasses,
-  type ErrorClass,
   encodeError,
   NON_ERROR_THROWN,
-} from "../../src/errors/error-codec.js";
-import { RetryError, SerializationError, TaskError, TsnencError } from "../../src/errors/errors.js";
+} from "../../src/serializer/error-codec.js";
 import { createSerializer } from "../../src/serializer/index.js";
 
 const json = createSerializer("json");

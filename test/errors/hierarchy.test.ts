@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as tsnenc from "../../src/index.js";
 
-describe("error hierarchy (api.md, modelled on pynenc's)", () => {
+describe("error hierarchy (modelled on pynenc's)", () => {
   const parents: Array<[string, string]> = [
     ["RetryError", "TsnencError"],
     ["ConcurrencyRetryError", "RetryError"],

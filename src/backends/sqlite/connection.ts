@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { ConfigError } from "../../errors/errors.js";
 import { WriteBatcher } from "./batcher.js";
-import { type MaintenanceStatements, prepareMaintenance } from "./maintenance.js";
+import { type MaintenanceStatements, prepareMaintenance } from "./maintenance-statements.js";
 import { AppHub, type Effects } from "./notifier.js";
 import { APP_TABLES, migrate } from "./schema.js";
 import { preparePurge, prepareStatements, type Statements } from "./statements.js";

@@ -1,7 +1,7 @@
 import { isAvailableForRun, isFinalStatus, STATUS_TABLE } from "../../status/status-table.js";
 import type { HistoryEntry, InvocationStatus, StatusRecord } from "../../status/statuses.js";
 import type { SqliteConnection } from "./connection.js";
-import type { MaintenanceStatements } from "./maintenance.js";
+import type { MaintenanceStatements } from "./maintenance-statements.js";
 import type { AppHub, Effects } from "./notifier.js";
 import type { Statements, StatusRow } from "./statements.js";
 

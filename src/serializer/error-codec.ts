@@ -2,13 +2,15 @@
  * Errors crossing process boundaries. `encodeError` never throws: it keeps name, message, stack,
  * `code`, cause, AggregateError `errors`, and every own enumerable property the serializer
  * accepts (the others are listed in `dropped`). `decodeError` rebuilds the error with the class
- * registered under its name when known (prototype only, no constructor call), else a plain Error.
+ * registered under its name when known, else the tsnenc class of its `code` (a literal each
+ * tsnenc error class declares), else a plain Error; prototype only, no constructor call.
  *
  * Wire format (JSON): `{ name, message, stack?, code?, props?: {key: serialized}, dropped?: [key],
  * cause?: <nested record>, errors?: [<nested record>] }`.
  */
 import { inspect, types } from "node:util";
-import type { Serializer } from "../serializer/contract.js";
+import { type ErrorClass, SerializationError, TSNENC_ERROR_CLASSES } from "../errors/errors.js";
+import type { Serializer } from "./contract.js";
 import {
   BUILTIN_ERROR_CLASSES,
   defineHidden,
@@ -16,11 +18,7 @@ import {
   type ErrorParts,
   errorFromClass,
   fillError,
-} from "../serializer/error-rebuild.js";
-import { SerializationError, TSNENC_ERROR_CLASSES } from "./errors.js";
-
-/** An Error class; abstract classes are fine since decoding never calls the constructor. */
-export type ErrorClass = abstract new (...args: never[]) => Error;
+} from "./error-rebuild.js";
 
 /** The name given to thrown values that are not Error objects. */
 export const NON_ERROR_THROWN = "NonErrorThrown";
@@ -38,7 +36,10 @@ interface EncodedError {
   errors?: EncodedError[];
 }
 
-/** The TsnencError classes and the JS built-in error classes by name; extend it with your own. */
+/**
+ * The TsnencError classes by code (which is also their name) and the JS built-in error classes by
+ * name; extend it with your own.
+ */
 export function defaultKnownErrorClasses(): Map<string, ErrorClass> {
   const classes = new Map<string, ErrorClass>(BUILTIN_ERROR_CLASSES);
   for (const [name, cls] of Object.entries(TSNENC_ERROR_CLASSES)) classes.set(name, cls);
@@ -143,6 +144,22 @@ function isEncoded(value: unknown): value is EncodedError {
   return typeof record.name === "string" && typeof record.message === "string";
 }
 
+/**
+ * The class to rebuild `record` with: the one known under its name, else, for a tsnenc error
+ * whose name was changed after it was thrown, the tsnenc class of its `code`.
+ */
+function classOf(
+  record: EncodedError,
+  knownClasses: ReadonlyMap<string, ErrorClass>,
+): ErrorClass | undefined {
+  const byName = knownClasses.get(record.name);
+  if (byName !== undefined) return byName;
+  const code = record.code;
+  return typeof code === "string" && Object.hasOwn(TSNENC_ERROR_CLASSES, code)
+    ? knownClasses.get(code)
+    : undefined;
+}
+
 function decodeRecord(
   record: EncodedError,
   serializer: Serializer,
@@ -171,7 +188,7 @@ function decodeRecord(
   if (Array.isArray(record.errors)) {
     parts.errors = record.errors.filter(isEncoded).map((e) => decodeRecord(e, serializer, knownClasses));
   }
-  const cls = knownClasses.get(record.name);
+  const cls = classOf(record, knownClasses);
   const error = cls === undefined ? fillError(new Error(record.message), parts) : errorFromClass(cls, parts);
   defineHidden(error, "remoteStack", record.stack);
   if (dropped.length > 0) defineHidden(error, "droppedProperties", dropped);
