@@ -1,7 +1,14 @@
 export { TsnencBuilder } from "./app/builder.js";
 export { Tsnenc, type TsnencConfig, type TsnencEnvironment } from "./app/tsnenc.js";
-export type { Backend } from "./backends/contract/index.js";
+export type * from "./backends/contract/index.js";
+export {
+  type BackendCreateOptions,
+  type BackendDefinition,
+  defineBackend,
+} from "./backends/definition.js";
 export { createMemoryBackend } from "./backends/memory/index.js";
+export type { BackendName, BuiltinBackendName } from "./backends/names.js";
+export { backendNames, registerBackend, unregisterBackend } from "./backends/registry.js";
 export type { ConcurrencyControlMode } from "./config/index.js";
 export { CONCURRENCY_CONTROL_MODES as ConcurrencyControlModes } from "./config/index.js";
 export { getExecutionContext } from "./context/execution-context.js";
