@@ -3,7 +3,7 @@
  * The value types below are checked against the defaults at compile time.
  */
 
-import type { BackendName } from "../backends/names.js";
+import { type BackendName, BUILTIN_BACKEND_NAMES } from "../backends/names.js";
 
 export type { BackendName } from "../backends/names.js";
 export const RUNNER_NAMES = [
@@ -151,8 +151,7 @@ const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } 
   backend: {
     kind: { type: "string" },
     default: "sqlite",
-    description:
-      "broker, orchestrator, state backend, trigger and data store backend: memory, sqlite, redis, or a name given to registerBackend() (sqlite: .tsnenc/tsnenc.db under the working directory unless sqlitePath is set)",
+    description: `broker, orchestrator, state backend, trigger and data store backend: ${BUILTIN_BACKEND_NAMES.join(", ")}, or a name given to registerBackend() (sqlite: .tsnenc/tsnenc.db under the working directory unless sqlitePath is set)`,
   },
   sqlitePath: str("", "SQLite database file (backend sqlite)"),
   redisUrl: str("", "Redis connection URL (backend redis)"),
