@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach } from "vitest";
 import type { AppConfigValues, FieldName } from "../config/fields.js";
-import { AsyncRunner, type BaseRunner, type Tsnenc } from "../index.js";
+import { AsyncRunner, type BaseRunner, RunnerError, type Tsnenc } from "../index.js";
 
 export interface TestRunnerOptions {
   /**
@@ -37,6 +37,7 @@ export interface TestRunner extends AsyncDisposable {
  * `backend` (and `options.config`) are run-time assignments on `app.conf`, which win over every
  * source (env, files); `stop()` puts back what was there. The app's backend is closed first if
  * it was open. Works with the app module a project already has: its tasks stay registered.
+ * Tests sharing one app run one after the other (not `concurrent`): the app has one config.
  *
  * @example
  * await using test = await startTestRunner(app);
@@ -54,6 +55,7 @@ export async function startTestRunner(app: Tsnenc, options: TestRunnerOptions = 
           handleSignals: false,
           ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
         });
+    refuseIfNotMemCompatible(runner);
   } catch (error) {
     restore();
     throw error;
@@ -121,6 +123,17 @@ export interface TestRunnerHandle {
   readonly app: Tsnenc;
   readonly appId: string;
   readonly runner: BaseRunner;
+}
+
+/** A runner that executes in children cannot use the memory backend: refused before it starts. */
+function refuseIfNotMemCompatible(runner: BaseRunner): void {
+  const runnerClass = runner.constructor as { name: string; memCompatible?: () => boolean };
+  if (runnerClass.memCompatible && !runnerClass.memCompatible()) {
+    throw new RunnerError(
+      `startTestRunner: ${runnerClass.name} runs invocations in child threads or processes, which cannot ` +
+        "see the memory backend of this process; use an AsyncRunner (the default)",
+    );
+  }
 }
 
 /** Assigns the test's fresh app id, the memory backend and `options.config`; returns the undo. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AsyncRunner, Tsnenc } from "../../src/index.js";
+import { AsyncRunner, ThreadRunner, Tsnenc } from "../../src/index.js";
 import { startTestRunner, useTestRunner } from "../../src/testing/index.js";
 import { tempDir } from "../config/helpers.js";
 
@@ -74,5 +74,15 @@ describe("startTestRunner", () => {
     expect(await runner.waitUntilStopped(0)).toBe(true);
     expect(app.conf.maxRetries).toBe(0);
     expect(app.appId).toBe("shop");
+  });
+});
+
+describe("startTestRunner with a runner that needs children", () => {
+  it("refuses it before starting, leaving the app's config as it was", async () => {
+    await expect(startTestRunner(app, { runner: (a) => new ThreadRunner(a) })).rejects.toThrow(
+      /ThreadRunner runs invocations in child threads or processes/,
+    );
+    expect(app.appId).toBe("shop");
+    expect(app.conf.backend).toBe("redis");
   });
 });
