@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryBackend } from "../../src/backends/memory/index.js";
 import {
@@ -187,21 +186,5 @@ describe("a backend of the user's own", () => {
     const app = build({ backend: liar });
     apps.push(app);
     expect(refusal(() => app.backend, "backend").message).toContain("sharedAcrossProcesses");
-  });
-});
-
-describe("driver loading", () => {
-  it("a memory app running a task loads neither better-sqlite3 nor ioredis", async () => {
-    const app = build({ backend: "memory" });
-    const add = app.task("add", async (x: number, y: number) => x + y);
-    const runner = startRunner(app);
-    try {
-      expect(await add(2, 3).result()).toBe(5);
-    } finally {
-      await runner.stop();
-      await app.close();
-    }
-    const loaded = Object.keys(createRequire(import.meta.url).cache);
-    expect(loaded.filter((path) => /node_modules[\\/](better-sqlite3|ioredis)[\\/]/.test(path))).toEqual([]);
   });
 });
