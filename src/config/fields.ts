@@ -6,6 +6,7 @@
 import { type BackendName, BUILTIN_BACKEND_NAMES } from "../backends/names.js";
 
 export type { BackendName } from "../backends/names.js";
+
 export const RUNNER_NAMES = [
   "AsyncRunner",
   "ThreadRunner",
