@@ -43,14 +43,18 @@ const registry = new Map<string, BackendDefinition>(Object.entries(BUILTIN_BACKE
  * Registers a backend under its name, so config `backend` (in code, files or the environment)
  * can select it. Register it in the module that creates the app, before the app is built: a
  * runner's child processes import that module, and so register it too. Refuses a name already
- * registered (built-in names included) with a ConfigError naming `backend`.
+ * registered, in any case (built-in names included), with a ConfigError naming `backend`;
+ * registering the same definition again does nothing.
  */
 export function registerBackend(definition: BackendDefinition): void {
   const checked = defineBackend(definition);
-  const existing = registry.get(checked.name);
+  const existing = findBackend(checked.name);
   if (existing === checked) return;
   if (existing) {
-    throw new ConfigError("backend", `a backend named '${checked.name}' is already registered`);
+    throw new ConfigError(
+      "backend",
+      `a backend named '${existing.name}' is already registered (names are compared ignoring case)`,
+    );
   }
   registry.set(checked.name, checked);
 }

@@ -159,6 +159,7 @@ describe("a backend of the user's own", () => {
     registerBackend(mine); // the same definition again: a no-op
     refusal(() => registerBackend(countingDefinition("mine")), "backend");
     refusal(() => registerBackend(countingDefinition("redis")), "backend");
+    refusal(() => registerBackend(countingDefinition("Mine")), "backend");
   });
 
   it("a higher-priority source naming another backend wins over the one given in code", () => {
