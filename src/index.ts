@@ -1,7 +1,14 @@
 export { TsnencBuilder } from "./app/builder.js";
 export { Tsnenc, type TsnencConfig, type TsnencEnvironment } from "./app/tsnenc.js";
-export type { Backend } from "./backends/contract/index.js";
+export type * from "./backends/contract/index.js";
+export {
+  type BackendCreateOptions,
+  type BackendDefinition,
+  defineBackend,
+} from "./backends/definition.js";
 export { createMemoryBackend } from "./backends/memory/index.js";
+export type { BackendName, BuiltinBackendName } from "./backends/names.js";
+export { backendNames, registerBackend, unregisterBackend } from "./backends/registry.js";
 export type { ConcurrencyControlMode } from "./config/index.js";
 export { CONCURRENCY_CONTROL_MODES as ConcurrencyControlModes } from "./config/index.js";
 export { getExecutionContext } from "./context/execution-context.js";
@@ -21,8 +28,17 @@ export { ProcessRunner, type ProcessRunnerOptions } from "./runners/process-runn
 export type { RunnerContext } from "./runners/runner-context.js";
 export { ThreadRunner, type ThreadRunnerOptions } from "./runners/thread-runner.js";
 export type { SpawningRunnerOptions } from "./runners/worker-pool/pool-support.js";
-export { STATUS_TABLE, type StatusDefinition } from "./status/status-table.js";
-export { InvocationStatus } from "./status/statuses.js";
+export {
+  AVAILABLE_STATUSES,
+  FINAL_STATUSES,
+  isAvailableForRun,
+  isFinalStatus,
+  STATUS_TABLE,
+  type StatusDefinition,
+} from "./status/status-table.js";
+export { ALL_STATUSES, type HistoryEntry, InvocationStatus, type StatusRecord } from "./status/statuses.js";
+/** The status machine's transition rule, for backends to apply inside their atomic primitives. */
+export { computeTransition } from "./status/transition.js";
 export type { Task } from "./task/task.js";
 export type { TaskOptions } from "./task/task-options.js";
 

@@ -1,3 +1,6 @@
+import type { Backend } from "../backends/contract/index.js";
+import type { BackendDefinition } from "../backends/definition.js";
+import type { BackendName } from "../backends/names.js";
 import type { LogFormat, LoggingLevel, RunnerName, SerializerName } from "../config/index.js";
 import { Tsnenc, type TsnencConfig, type TsnencEnvironment } from "./tsnenc.js";
 
@@ -8,6 +11,16 @@ export class TsnencBuilder {
 
   appId(appId: string): this {
     return this.set({ appId });
+  }
+
+  /**
+   * The backend: a registered name (`"memory"`, `"sqlite"`, `"redis"`, or one given to
+   * `registerBackend()`), or a backend of the user's own: a `BackendDefinition`
+   * (`{ name, capabilities, create({ appId, config }) }`) or an opened `Backend`. See
+   * `TsnencConfig`. An unknown name is refused by `build()`.
+   */
+  backend(backend: BackendName | BackendDefinition | Backend): this {
+    return this.set({ backend });
   }
 
   memory(): this {
@@ -22,10 +35,19 @@ export class TsnencBuilder {
     return this.set({ backend: "redis", ...(options.url ? { redisUrl: options.url } : {}) });
   }
 
+  /**
+   * PostgreSQL backend: no such backend ships in this version, so `build()` refuses it with a
+   * ConfigError naming `backend` (and `postgresUrl`), unless a backend named `postgres` has been
+   * registered with `registerBackend()`.
+   */
   postgres(options: { url?: string } = {}): this {
     return this.set({ backend: "postgres", ...(options.url ? { postgresUrl: options.url } : {}) });
   }
 
+  /**
+   * RabbitMQ as the broker: no such broker ships in this version, so `build()` refuses it with a
+   * ConfigError naming `broker`. Kept so the refusal says why.
+   */
   rabbitmqBroker(options: { url?: string } = {}): this {
     return this.set({ broker: "rabbitmq", ...(options.url ? { rabbitmqUrl: options.url } : {}) });
   }

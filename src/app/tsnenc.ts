@@ -1,5 +1,7 @@
 import type { Backend } from "../backends/contract/index.js";
-import { createBackend } from "../backends/create-backend.js";
+import { checkBackendSettings, createBackend, resolveBackendDefinition } from "../backends/create-backend.js";
+import { type BackendDefinition, definitionGivenInCode } from "../backends/definition.js";
+import type { BackendName } from "../backends/names.js";
 import { ClientDataCodec } from "../client-data/index.js";
 import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
 import { getExecutionContext } from "../context/execution-context.js";
@@ -20,8 +22,21 @@ import { type DirectTaskOptions, directCaller, splitDirectTaskOptions } from "..
 import { createTask, type Task, type TaskHost } from "../task/task.js";
 import type { TaskOptions } from "../task/task-options.js";
 
-/** Config values for the app; any field of the config (see `tsnenc config show`). */
-export type TsnencConfig = Partial<AppConfigValues>;
+/**
+ * Config values for the app; any field of the config (see `tsnenc config show`). In code,
+ * `backend` may also be a backend of the user's own:
+ * - a {@link BackendDefinition} (`{ name, capabilities, create({ appId, config }) }`), opened
+ *   by the app for its id;
+ * - or an opened {@link Backend} (the four contracts, `kind` and `capabilities`), which the app
+ *   uses as it is and closes in `app.close()`.
+ *
+ * Either way config `backend` resolves to its name (so `tsnenc config show` prints the name),
+ * and a higher-priority source naming another backend (e.g. `TSNENC__BACKEND=redis`) still
+ * wins. Names of registered backends (`registerBackend()`) are plain strings.
+ */
+export type TsnencConfig = Omit<Partial<AppConfigValues>, "backend"> & {
+  backend?: BackendName | BackendDefinition | Backend;
+};
 
 /** Where the app reads its config files and environment from (defaults: cwd and process.env). */
 export interface TsnencEnvironment {
@@ -42,6 +57,8 @@ export class Tsnenc implements TaskHost {
   private readonly definitions = new Map<string, TaskDefinition>();
   private readonly errorClasses = defaultKnownErrorClasses() as Map<string, ErrorClass>;
   private readonly serializableClasses: RegistrableClass[] = [];
+  /** The backend given in code as an object (definition or opened backend), if any. */
+  private readonly ownBackend: BackendDefinition | undefined;
   private lazyBackend: Backend | undefined;
   private lazyLogger: Logger | undefined;
   private lazySerializer: Serializer | undefined;
@@ -49,16 +66,36 @@ export class Tsnenc implements TaskHost {
   private lazyClientData: ClientDataCodec | undefined;
   private appRunner: BaseRunner | undefined;
 
+  /**
+   * Builds the app: resolves its config from `config` and every other source, and checks the
+   * backend choice (config `backend` names a registered backend or the one given here; no
+   * `broker`, `rabbitmqUrl` or `postgresUrl` with nothing behind it). Bad values throw a
+   * ConfigError naming the key, the value and the allowed values. Nothing connects yet: the
+   * backend opens on first use.
+   */
   constructor(config: TsnencConfig = {}, environment: TsnencEnvironment = {}) {
-    this.conf = createAppConfig(config as Record<string, unknown>, loadConfigSources(environment));
+    const { backend, ...rest } = config;
+    this.ownBackend = definitionGivenInCode(backend);
+    const codeValues: Record<string, unknown> = { ...rest };
+    if (backend !== undefined) codeValues.backend = this.ownBackend?.name ?? backend;
+    this.conf = createAppConfig(codeValues, loadConfigSources(environment));
+    resolveBackendDefinition(this.conf, this.ownBackend);
+    checkBackendSettings(this.conf, this.ownBackend);
   }
 
   get appId(): string {
     return this.conf.appId;
   }
 
+  /**
+   * The app's backend, opened on first use from config `backend` (a run-time assignment made
+   * before then counts, and is checked like the constructor's value).
+   */
   get backend(): Backend {
-    this.lazyBackend ??= createBackend(this.conf);
+    if (!this.lazyBackend) {
+      checkBackendSettings(this.conf, this.ownBackend);
+      this.lazyBackend = createBackend(this.conf, this.ownBackend);
+    }
     return this.lazyBackend;
   }
 

@@ -4,10 +4,10 @@
  */
 import type { ErrorClass } from "../errors/errors.js";
 
-export const BACKENDS = ["memory", "sqlite", "redis", "postgres"] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export const BROKERS = ["", "rabbitmq"] as const;
-export type BrokerName = (typeof BROKERS)[number];
+import { type BackendName, BUILTIN_BACKEND_NAMES } from "../backends/names.js";
+
+export type { BackendName } from "../backends/names.js";
+
 export const RUNNER_NAMES = [
   "AsyncRunner",
   "ThreadRunner",
@@ -39,7 +39,7 @@ export interface AppScopeValues {
   sqlitePath: string;
   redisUrl: string;
   postgresUrl: string;
-  broker: BrokerName;
+  broker: string;
   rabbitmqUrl: string;
   runner: RunnerName;
   maxConcurrency: number;
@@ -148,16 +148,26 @@ const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 
 const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } = {
   appId: str("tsnenc", "the app's id; isolates its data in a shared backend"),
-  backend: oneOf(
-    BACKENDS,
-    "sqlite",
-    "broker, orchestrator, state backend, trigger and data store backend (sqlite: .tsnenc/tsnenc.db under the working directory unless sqlitePath is set)",
-  ),
+  // Checked against the backend registry when the app is built (backends/create-backend.ts).
+  backend: {
+    kind: { type: "string" },
+    default: "sqlite",
+    description: `broker, orchestrator, state backend, trigger and data store backend: ${BUILTIN_BACKEND_NAMES.join(", ")}, or a name given to registerBackend() (sqlite: .tsnenc/tsnenc.db under the working directory unless sqlitePath is set)`,
+  },
   sqlitePath: str("", "SQLite database file (backend sqlite)"),
   redisUrl: str("", "Redis connection URL (backend redis)"),
-  postgresUrl: str("", "PostgreSQL connection URL (backend postgres)"),
-  broker: oneOf(BROKERS, "", "override of the broker alone; empty = the backend's broker"),
-  rabbitmqUrl: str("", "RabbitMQ connection URL (broker rabbitmq)"),
+  postgresUrl: str(
+    "",
+    "PostgreSQL connection URL; refused when set, until a backend named postgres exists (none ships in this version)",
+  ),
+  broker: str(
+    "",
+    "override of the broker alone; empty = the backend's broker (the only value accepted: no other broker ships in this version)",
+  ),
+  rabbitmqUrl: str(
+    "",
+    "RabbitMQ connection URL; refused when set (no RabbitMQ broker ships in this version)",
+  ),
   runner: oneOf(RUNNER_NAMES, "AsyncRunner", "runner class name"),
   maxConcurrency: int(50, 1, "invocations an AsyncRunner (or each AsyncRunner child) runs at once"),
   minProcesses: int(1, 1, "child processes a MultiProcessRunner keeps at least"),

@@ -12,7 +12,7 @@ import { createRedisBackend } from "../../src/backends/redis/index.js";
 import { RedisKeys } from "../../src/backends/redis/keys.js";
 import { RedisScripts } from "../../src/backends/redis/scripts.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
-import { makeRecord, runnerId, within } from "../conformance/fixtures.js";
+import { makeRecord, runnerId, within } from "../../src/testing/conformance/fixtures.js";
 import { eventually } from "../helpers/waiting.js";
 import { describeWithRedis, REDIS_URL } from "./redis-service.js";
 

@@ -7,7 +7,13 @@ import { RedisKeys } from "../../src/backends/redis/keys.js";
 import { RedisScripts } from "../../src/backends/redis/scripts.js";
 import { ALL_STATUSES, InvocationStatus, type StatusRecord } from "../../src/status/statuses.js";
 import { computeTransition } from "../../src/status/transition.js";
-import { makeRecord, makeRecords, runnerId, startInvocation, within } from "../conformance/fixtures.js";
+import {
+  makeRecord,
+  makeRecords,
+  runnerId,
+  startInvocation,
+  within,
+} from "../../src/testing/conformance/fixtures.js";
 import { describeWithRedis, REDIS_URL } from "./redis-service.js";
 
 const S = InvocationStatus;

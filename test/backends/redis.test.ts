@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, expect } from "vitest";
 import { createRedisBackend } from "../../src/backends/redis/index.js";
-import { describeBackendConformance } from "../conformance/index.js";
+import { describeBackendConformance } from "../../src/testing/index.js";
 import { describeWithRedis, REDIS_URL } from "./redis-service.js";
 
 await describeWithRedis("the Redis backend conformance suite", () => {

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSqliteBackend } from "../../src/backends/sqlite/index.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
-import { makeRecords, sorted } from "../conformance/fixtures.js";
+import { makeRecords, sorted } from "../../src/testing/conformance/fixtures.js";
 
 const S = InvocationStatus;
 const dir = mkdtempSync(join(tmpdir(), "tsnenc-sqlite-mp-"));

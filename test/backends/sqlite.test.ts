@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { createSqliteBackend } from "../../src/backends/sqlite/index.js";
-import { describeBackendConformance } from "../conformance/index.js";
+import { describeBackendConformance } from "../../src/testing/index.js";
 
 /** One database file for this test file: every test's app ids (two in the isolation tests) share it. */
 const dir = mkdtempSync(join(tmpdir(), "tsnenc-sqlite-"));

@@ -38,7 +38,7 @@ describe("environment variables", () => {
   it("parses enums, ignoring case", () => {
     expect(fromEnv({ TSNENC__LOGGING_LEVEL: "DEBUG" }).loggingLevel).toBe("debug");
     expect(fromEnv({ TSNENC__RUNNER: "threadrunner" }).runner).toBe("ThreadRunner");
-    expect(errorOf(() => fromEnv({ TSNENC__BACKEND: "mongo" })).message).toContain("TSNENC__BACKEND");
+    expect(errorOf(() => fromEnv({ TSNENC__LOG_FORMAT: "xml" })).message).toContain("TSNENC__LOG_FORMAT");
   });
 
   it("parses lists as JSON arrays or comma lists", () => {

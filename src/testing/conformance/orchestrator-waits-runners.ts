@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { InvocationRecord } from "../../src/backends/contract/index.js";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import type { InvocationRecord } from "../../backends/contract/index.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   ids,

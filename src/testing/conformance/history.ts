@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import type { Backend } from "../../src/backends/contract/index.js";
-import type { HistoryEntry, InvocationStatus } from "../../src/status/statuses.js";
-import { findInvalidHistoryStep } from "../../src/status/transition.js";
+import type { Backend } from "../../backends/contract/index.js";
+import type { HistoryEntry, InvocationStatus } from "../../status/statuses.js";
+import { findInvalidHistoryStep } from "../../status/transition.js";
 
 /**
  * Fails with a readable message when a step of `history` is not a transition of the status

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   makeRecord,

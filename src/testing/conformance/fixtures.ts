@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterEach, beforeEach, expect } from "vitest";
-import type { Backend, ClaimedInvocation, InvocationRecord } from "../../src/backends/contract/index.js";
-import { InvocationStatus, type StatusRecord } from "../../src/status/statuses.js";
+import type { Backend, ClaimedInvocation, InvocationRecord } from "../../backends/contract/index.js";
+import { InvocationStatus, type StatusRecord } from "../../status/statuses.js";
 
-/** What every backend's test file hands to the suite. */
+/**
+ * What a backend's test file hands to the conformance suite: opens the backend for one app id.
+ * Called once or more per test, each time with the app id to use; every backend it returns is
+ * purged and closed after the test.
+ */
 export type BackendFactory = (options: { appId: string }) => Promise<Backend> | Backend;
 
 /** A fresh app id per backend: letters, digits and underscores only, so any store can use it in names. */
@@ -152,12 +156,20 @@ export async function startInvocation(
   return record;
 }
 
-/** Asserts that `promise` rejects with a TsnencError of exactly this class (checked by `code`). */
+/**
+ * Asserts that `promise` rejects with an error of exactly this class (not a subclass, not a
+ * look-alike): a backend throws tsnenc's own error classes, from the same tsnenc it implements.
+ */
 export async function expectRejection(
   promise: Promise<unknown>,
   errorClass: abstract new (...args: never[]) => Error,
 ): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ code: errorClass.name });
+  const error = await promise.then(
+    () => expect.fail(`expected a rejection with ${errorClass.name}, got a fulfilled promise`),
+    (reason: unknown) => reason,
+  );
+  const actual = (error as { constructor?: { name?: string } } | null)?.constructor;
+  expect(actual, `rejected with ${String(error)}`).toBe(errorClass);
 }
 
 /** The status record of one invocation, or null when the backend does not know it. */

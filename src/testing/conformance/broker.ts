@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   makeRecord,

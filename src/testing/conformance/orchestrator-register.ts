@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvocationStatusTransitionError } from "../../src/errors/errors.js";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import { InvocationStatusTransitionError } from "../../errors/errors.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   expectRejection,

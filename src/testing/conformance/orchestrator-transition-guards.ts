@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Backend, TransitionRequest } from "../../src/backends/contract/index.js";
+import type { Backend, TransitionRequest } from "../../backends/contract/index.js";
 import {
   InvocationNotFoundError,
   InvocationStatusOwnershipError,
   InvocationStatusRaceConditionError,
   InvocationStatusTransitionError,
-} from "../../src/errors/errors.js";
-import { ALL_STATUSES, InvocationStatus } from "../../src/status/statuses.js";
+} from "../../errors/errors.js";
+import { ALL_STATUSES, InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   expectRejection,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, TransitionRequest } from "../../src/backends/contract/index.js";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import type { Backend, TransitionRequest } from "../../backends/contract/index.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   ids,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvocationStatus } from "../../src/status/statuses.js";
+import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
   makeRecord,
