@@ -2,9 +2,9 @@
  * Declarative specs of every config field: name, kind, default, description and scope.
  * The value types below are checked against the defaults at compile time.
  */
-import type { ErrorClass } from "../errors/errors.js";
 
 import { type BackendName, BUILTIN_BACKEND_NAMES } from "../backends/names.js";
+import type { ErrorClass } from "../errors/errors.js";
 
 export type { BackendName } from "../backends/names.js";
 
