@@ -19,8 +19,8 @@ export {
 } from "./runners/persistent-process-runner.js";
 export { ProcessRunner, type ProcessRunnerOptions } from "./runners/process-runner.js";
 export type { RunnerContext } from "./runners/runner-context.js";
+export type { SpawningRunnerOptions } from "./runners/supervisor/child-supervisor.js";
 export { ThreadRunner, type ThreadRunnerOptions } from "./runners/thread-runner.js";
-export type { SpawningRunnerOptions } from "./runners/worker-pool/pool-support.js";
 export { STATUS_TABLE, type StatusDefinition } from "./status/status-table.js";
 export { InvocationStatus } from "./status/statuses.js";
 export type { Task } from "./task/task.js";
