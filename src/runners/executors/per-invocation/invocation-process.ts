@@ -14,7 +14,7 @@ import type { InvocationProcessLink } from "../../supervisor/launchers.js";
 export class InvocationProcess {
   phase: "starting" | "ready" | "executing" | "done" = "starting";
   invocationId: string | null = null;
-  /** Whether it counts against `maxProcesses` (executing and not paused). */
+  /** Whether it counts against `maxRunningProcesses` (executing and not paused). */
   holdsSlot = false;
   /** Waiting requests in progress; PAUSED (and SIGSTOPped) while above zero. */
   waits = 0;

@@ -2,7 +2,14 @@ import type { RunnerExecutor, RunnerHost } from "../../core/executor.js";
 import { wakeupOrDelay } from "../../core/idle-wait.js";
 import { ChildSupervisor, type SupervisorOptions } from "../../supervisor/child-supervisor.js";
 import { poolWorkerLauncher, type WorkerKind } from "../../supervisor/launchers.js";
-import { maxIdleWaitMs, maxWorkers, minWorkers, type PoolSize, resizePool } from "./pool-sizing.js";
+import {
+  maxIdleWaitMs,
+  maxWorkers,
+  minWorkers,
+  type PoolSize,
+  type ResizeContext,
+  resizePool,
+} from "./pool-sizing.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /** How long stopping waits for workers to hand their work back before killing them (default). */
@@ -32,12 +39,20 @@ export interface PoolExecutorOptions extends SupervisorOptions {
 export class PoolExecutor implements RunnerExecutor {
   readonly supervisor: ChildSupervisor;
   private pool: WorkerPool | undefined;
+  private readonly resize: ResizeContext;
 
   constructor(
     private readonly host: RunnerHost,
     private readonly options: PoolExecutorOptions,
   ) {
     this.supervisor = new ChildSupervisor(host, options);
+    this.resize = {
+      app: host.app,
+      logger: host.logger,
+      runnerId: host.runnerId,
+      concurrency: options.concurrency,
+      isRunning: () => host.isRunning,
+    };
   }
 
   get maxParallelSlots(): number {
@@ -70,16 +85,10 @@ export class PoolExecutor implements RunnerExecutor {
     if (!pool) return;
     await pool.reap();
     if (!this.host.isRunning) return;
-    const { size, concurrency } = this.options;
-    await pool.fillTo(minWorkers(size));
+    const { size } = this.options;
     const host = this.host;
-    await resizePool(pool, size, {
-      app: host.app,
-      logger: host.logger,
-      runnerId: host.runnerId,
-      concurrency,
-      isRunning: () => host.isRunning,
-    });
+    await pool.fillTo(minWorkers(size));
+    await resizePool(pool, size, this.resize);
     const waitMs = Math.min(
       host.app.settings.runnerIdlePollMs,
       host.msUntilServicesDue(),
