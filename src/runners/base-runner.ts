@@ -6,6 +6,7 @@ import { runMaintenance } from "../engine/maintenance.js";
 import { RunnerError, RunnerNotExecutableError } from "../errors/errors.js";
 import { brandClass } from "../identity/brand.js";
 import type { Logger } from "../logging/logger.js";
+import type { AppModuleRef } from "./child/app-module.js";
 import { asyncDispose } from "./core/async-dispose.js";
 import { refuseUnsharedBackend } from "./core/backend-check.js";
 import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
@@ -71,6 +72,23 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Whether this runner starts children (threads, processes) that import the app's module. */
+  get startsChildren(): boolean {
+    return this.executor.supervisor !== undefined;
+  }
+
+  /**
+   * The module this runner's children import to get the app (required to run a runner that
+   * starts children; the CLI sets it from `--app`). Undefined for runners without children.
+   */
+  get appModule(): AppModuleRef | undefined {
+    return this.executor.supervisor?.appModule;
+  }
+
+  set appModule(ref: AppModuleRef | undefined) {
+    if (this.executor.supervisor) this.executor.supervisor.appModule = ref;
   }
 
   /** How many invocations this runner executes at once. */

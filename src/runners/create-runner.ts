@@ -36,10 +36,3 @@ export function createRunner(app: AppCore, name: string, options: CreateRunnerOp
   }
   return factory(app, options);
 }
-
-/** Whether `runner` starts children that import the app's module (and takes it as `appModule`). */
-export function startsChildren(
-  runner: BaseRunner,
-): runner is BaseRunner & { appModule: AppModuleRef | undefined } {
-  return "appModule" in runner;
-}

@@ -1,6 +1,5 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
-import type { AppModuleRef } from "./child/app-module.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
 import { PoolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
@@ -24,7 +23,6 @@ export interface MultiProcessRunnerOptions extends SpawningRunnerOptions {
  * work back: KILLED, REROUTED), waits up to `stopGraceMs`, then kills the rest.
  */
 export class MultiProcessRunner extends BaseRunner {
-  declare protected readonly executor: PoolExecutor;
   readonly minProcesses: number;
   readonly maxProcesses: number;
   readonly idleTimeoutProcessMs: number;
@@ -57,14 +55,5 @@ export class MultiProcessRunner extends BaseRunner {
 
   static override memCompatible(): boolean {
     return false;
-  }
-
-  /** The module the children import (required to run; the CLI sets it from `--app`). */
-  get appModule(): AppModuleRef | undefined {
-    return this.executor.supervisor.appModule;
-  }
-
-  set appModule(ref: AppModuleRef | undefined) {
-    this.executor.supervisor.appModule = ref;
   }
 }

@@ -1,6 +1,5 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
-import type { AppModuleRef } from "./child/app-module.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
 import { PoolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
@@ -18,7 +17,6 @@ export interface PersistentProcessRunnerOptions extends SpawningRunnerOptions {
  * its child's slot, so a pool whose invocations all wait never deadlocks.
  */
 export class PersistentProcessRunner extends BaseRunner {
-  declare protected readonly executor: PoolExecutor;
   readonly numProcesses: number;
   /** Invocations each child runs at once. */
   readonly concurrency: number;
@@ -45,14 +43,5 @@ export class PersistentProcessRunner extends BaseRunner {
 
   static override memCompatible(): boolean {
     return false;
-  }
-
-  /** The module the children import (required to run; the CLI sets it from `--app`). */
-  get appModule(): AppModuleRef | undefined {
-    return this.executor.supervisor.appModule;
-  }
-
-  set appModule(ref: AppModuleRef | undefined) {
-    this.executor.supervisor.appModule = ref;
   }
 }

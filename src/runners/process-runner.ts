@@ -1,6 +1,5 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
-import type { AppModuleRef } from "./child/app-module.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
 import { ProcessPerInvocationExecutor } from "./executors/per-invocation/process-per-invocation-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
@@ -24,7 +23,6 @@ export interface ProcessRunnerOptions extends SpawningRunnerOptions {
  * children and hands their invocations back (KILLED, REROUTED).
  */
 export class ProcessRunner extends BaseRunner {
-  declare protected readonly executor: ProcessPerInvocationExecutor;
   readonly maxRunningProcesses: number;
 
   constructor(app: AppCore, options: ProcessRunnerOptions = {}) {
@@ -37,14 +35,5 @@ export class ProcessRunner extends BaseRunner {
 
   static override memCompatible(): boolean {
     return false;
-  }
-
-  /** The module the children import (required to run; the CLI sets it from `--app`). */
-  get appModule(): AppModuleRef | undefined {
-    return this.executor.supervisor.appModule;
-  }
-
-  set appModule(ref: AppModuleRef | undefined) {
-    this.executor.supervisor.appModule = ref;
   }
 }

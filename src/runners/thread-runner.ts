@@ -1,6 +1,5 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
-import type { AppModuleRef } from "./child/app-module.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
 import { PoolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
@@ -21,7 +20,6 @@ export interface ThreadRunnerOptions extends Omit<SpawningRunnerOptions, "env"> 
  * running after `stopGraceMs`.
  */
 export class ThreadRunner extends BaseRunner {
-  declare protected readonly executor: PoolExecutor;
   readonly numThreads: number;
   /** Invocations each thread runs at once. */
   readonly concurrency: number;
@@ -48,14 +46,5 @@ export class ThreadRunner extends BaseRunner {
 
   static override memCompatible(): boolean {
     return false;
-  }
-
-  /** The module the threads import (required to run; the CLI sets it from `--app`). */
-  get appModule(): AppModuleRef | undefined {
-    return this.executor.supervisor.appModule;
-  }
-
-  set appModule(ref: AppModuleRef | undefined) {
-    this.executor.supervisor.appModule = ref;
   }
 }

@@ -4,7 +4,7 @@ import type { RunnerName } from "../../config/fields.js";
 import { hasBrand } from "../../identity/brand.js";
 import type { BaseRunner } from "../../runners/base-runner.js";
 import type { AppModuleRef } from "../../runners/child/app-module.js";
-import { createRunner, startsChildren } from "../../runners/create-runner.js";
+import { createRunner } from "../../runners/create-runner.js";
 import { loadApp } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
@@ -56,7 +56,7 @@ export function selectRunner(app: Tsnenc, name?: string, appModule?: AppModuleRe
       runner = createRunner(app, runnerClass, appModule ? { appModule } : {});
       app.runner = runner;
     }
-    if (appModule && startsChildren(runner)) runner.appModule ??= appModule;
+    if (appModule && runner.startsChildren) runner.appModule ??= appModule;
   } catch (error) {
     throw new CliError(message(error));
   }

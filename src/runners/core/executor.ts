@@ -1,6 +1,7 @@
 import type { RunnerHandle } from "../../context/execution-context.js";
 import type { AppCore } from "../../engine/app-core.js";
 import type { Logger } from "../../logging/logger.js";
+import type { AppModuleRef } from "../child/app-module.js";
 import type { RunnerContext } from "../runner-context.js";
 
 /**
@@ -32,6 +33,8 @@ export interface RunnerHost {
 export interface RunnerExecutor {
   /** How many invocations the runner executes at once. */
   readonly maxParallelSlots: number;
+  /** Executors that start children: what the children import (their supervisor). */
+  readonly supervisor?: { appModule: AppModuleRef | undefined };
   /** Ids of the live workers (child processes, threads); empty when it has none. */
   childRunnerIds(): string[];
   /** Checks and resets before the runner registers itself (throws to refuse the start). */
