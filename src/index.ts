@@ -11,6 +11,7 @@ export { type HistoryItem, type Invocation, PendingInvocation } from "./invocati
 export { AsyncRunner, type AsyncRunnerOptions } from "./runners/async-runner.js";
 export { BaseRunner, type RunnerOptions } from "./runners/base-runner.js";
 export type { AppModuleRef } from "./runners/child/app-module.js";
+export type { RunnerExecutor, RunnerHost } from "./runners/core/executor.js";
 export { DummyRunner, ExternalRunner } from "./runners/dummy-runner.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./runners/multi-process-runner.js";
 export {

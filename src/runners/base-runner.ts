@@ -1,5 +1,3 @@
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
 import { runMaintenance } from "../engine/maintenance.js";
@@ -11,8 +9,10 @@ import { asyncDispose } from "./core/async-dispose.js";
 import { refuseUnsharedBackend } from "./core/backend-check.js";
 import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
 import { killAndReroute } from "./core/hand-back.js";
+import { HeartbeatTimer } from "./core/heartbeat.js";
 import { sleep } from "./core/idle-wait.js";
 import { logShutdownDiagnostics } from "./core/shutdown-diagnostics.js";
+import { importTriggerTaskModules } from "./core/trigger-modules.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
 
 /** The longest the runner loop runs without letting timers and I/O in. */
@@ -42,7 +42,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   private started = false;
   /** True from the start of `run()` until its tear-down has finished. */
   private loopActive = false;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeats: HeartbeatTimer;
   private lastServicesAt = 0;
   private stopped: Promise<void> = Promise.resolve();
   private resolveStopped: () => void = () => {};
@@ -55,6 +55,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
     this.handleSignals = options.handleSignals ?? true;
     this.logger = app.logger;
     this.executor = executor(this.host());
+    this.heartbeats = new HeartbeatTimer(app, this.runnerContext, () => this.executor.onHeartbeat());
   }
 
   /** Whether the runner can work on a backend that lives in one process (it executes in this thread). */
@@ -162,8 +163,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
       throw error;
     } finally {
       this.running = false;
-      clearInterval(this.heartbeatTimer);
-      this.heartbeatTimer = undefined;
+      this.heartbeats.stop();
       try {
         await this.onStop();
       } finally {
@@ -215,16 +215,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
    * before work is claimed. A module that fails to import is logged, not fatal.
    */
   async initTriggerTasksModules(): Promise<void> {
-    for (const name of this.app.triggerTaskModules) {
-      const specifier = name.startsWith(".") || isAbsolute(name) ? pathToFileURL(resolve(name)).href : name;
-      try {
-        await import(specifier);
-      } catch (error) {
-        this.logger.error(
-          `runner:${this.runnerId} could not import trigger task module '${name}': ${String(error)}`,
-        );
-      }
-    }
+    await importTriggerTaskModules(this.app.triggerTaskModules, this.logger, this.runnerId);
   }
 
   /** Called when the loop is asked to stop: wake whatever the loop waits on. */
@@ -285,16 +276,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
       process.on("SIGTERM", this.signalHandler);
     }
     this.app.setRunningRunner(this, true);
-    await this.app.backend.stateBackend.storeRunnerContext(
-      this.runnerId,
-      runnerContextToJson(this.runnerContext),
-    );
-    await this.heartbeat();
-    this.heartbeatTimer = setInterval(
-      () => void this.heartbeat(),
-      this.app.settings.runnerHeartbeatIntervalMs,
-    );
-    this.heartbeatTimer.unref();
+    await this.heartbeats.start();
     await this.initTriggerTasksModules();
     await this.executor.start();
     this.logger.info(`runner:${this.runnerId} ${this.runnerClass} started`, { slots: this.maxParallelSlots });
@@ -304,22 +286,6 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   private async onStop(): Promise<void> {
     await this.executor.stop();
     this.logger.info(`runner:${this.runnerId} ${this.runnerClass} stopped`);
-  }
-
-  /**
-   * Runs on a timer of its own (every `runnerHeartbeatIntervalMs`, whatever the loop waits
-   * on): this runner's heartbeat, then the executor's. Failures are logged.
-   */
-  private async heartbeat(): Promise<void> {
-    try {
-      await this.app.backend.orchestrator.heartbeat(
-        [{ runnerId: this.runnerId, context: runnerContextToJson(this.runnerContext) }],
-        Date.now(),
-      );
-      await this.executor.onHeartbeat();
-    } catch (error) {
-      this.logger.error(`runner:${this.runnerId} heartbeat failed: ${String(error)}`, { error });
-    }
   }
 
   private removeSignalHandlers(): void {
