@@ -9,6 +9,14 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX_CLI = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const MAIN = join(ROOT, "src", "cli", "main.ts");
 
+/** One worker for each runner, in the runner's own config field (another runner's is refused). */
+const ONE_WORKER: Record<string, Record<string, string>> = {
+  MultiProcessRunner: { TSNENC__MAX_PROCESSES: "1" },
+  PersistentProcessRunner: { TSNENC__NUM_PROCESSES: "1" },
+  ThreadRunner: { TSNENC__NUM_THREADS: "1" },
+  ProcessRunner: { TSNENC__MAX_RUNNING_PROCESSES: "1" },
+};
+
 /** `tsnenc runner start` (from source) on the fixture app, pointed at the test's SQLite file by env. */
 function startCli(
   runner: string,
@@ -20,9 +28,7 @@ function startCli(
     TSNENC__BACKEND: "sqlite",
     TSNENC__SQLITE_PATH: dbPath,
     TSNENC__APP_ID: app.appId,
-    TSNENC__MAX_PROCESSES: "1",
-    TSNENC__NUM_PROCESSES: "1",
-    TSNENC__NUM_THREADS: "1",
+    ...ONE_WORKER[runner],
   });
   const args = [TSX_CLI, MAIN, "runner", "start", "--app", `${APP_MODULE.path}#app`, "--runner", runner];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
