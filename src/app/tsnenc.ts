@@ -137,7 +137,8 @@ export class Tsnenc implements TaskHost {
     return this.placeholder;
   }
 
-  set runner(runner: BaseRunner) {
+  /** Sets the app's runner; `undefined` forgets it (the next read builds one from config `runner`). */
+  set runner(runner: BaseRunner | undefined) {
     this.appRunner = runner;
   }
 

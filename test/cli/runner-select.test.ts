@@ -35,7 +35,7 @@ describe("tsnenc runner start: which runner", () => {
     ).toBe(5);
     await app.runner.stop();
     await started;
-    expect(stderr).toMatch(/Starting AsyncRunner \S+ for app cli-no-runner \(50 slots\)/);
+    expect(stderr).toMatch(/Starting AsyncRunner \S+ for app cli-no-runner \(1 slots\)/);
     expect(exitCode).toBe(0);
     expect(app.runner.isRunning).toBe(false);
   });

@@ -4,7 +4,6 @@ import type { RunnerName } from "../../config/fields.js";
 import { hasBrand } from "../../identity/brand.js";
 import type { BaseRunner } from "../../runners/base-runner.js";
 import type { AppModuleRef } from "../../runners/child/app-module.js";
-import { createRunner } from "../../runners/create-runner.js";
 import { loadApp } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
@@ -47,14 +46,15 @@ export const DEFAULT_CLI_RUNNER: RunnerName = "AsyncRunner";
 export function selectRunner(app: Tsnenc, name?: string, appModule?: AppModuleRef): BaseRunner {
   let runner: BaseRunner;
   try {
+    // Through the app's config, so the app builds the runner: the app module may use another
+    // copy of tsnenc than this command, and its tasks see only the runners of their copy.
     if (name !== undefined) app.conf.runner = name as RunnerName;
-    const runnerClass = app.conf.runner || DEFAULT_CLI_RUNNER;
+    else if (app.conf.runner === "") app.conf.runner = DEFAULT_CLI_RUNNER;
     runner = app.runner;
-    // A runner created before the override (the module used app.runner) is of the old class,
-    // and an app with no runner configured has the ExternalRunner placeholder.
-    if (runner.runnerClass !== runnerClass) {
-      runner = createRunner(app, runnerClass, appModule ? { appModule } : {});
-      app.runner = runner;
+    // A runner the module set (or created before the override) may be of another class.
+    if (runner.runnerClass !== app.conf.runner) {
+      app.runner = undefined;
+      runner = app.runner;
     }
     if (appModule && runner.startsChildren) runner.appModule ??= appModule;
   } catch (error) {
