@@ -1,7 +1,7 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
-import { PoolExecutor } from "./executors/pool/pool-executor.js";
+import { poolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
 
 export interface MultiProcessRunnerOptions extends SpawningRunnerOptions {
@@ -35,17 +35,11 @@ export class MultiProcessRunner extends BaseRunner {
     const max = Math.max(min, orCpuCount(runnerSetting(app, "maxProcesses", options.maxProcesses)));
     const idleTimeoutMs = runnerSetting(app, "idleTimeoutProcessMs", options.idleTimeoutProcessMs);
     const concurrency = options.maxConcurrency ?? app.settings.maxConcurrency;
+    const size = { kind: "elastic", min, max, idleTimeoutMs } as const;
     super(
       app,
       options,
-      (host) =>
-        new PoolExecutor(host, {
-          ...options,
-          workerKind: "process",
-          workerClass: "AsyncRunner",
-          size: { kind: "elastic", min, max, idleTimeoutMs },
-          concurrency,
-        }),
+      poolExecutor(options, { workerKind: "process", workerClass: "AsyncRunner", size, concurrency }),
     );
     this.minProcesses = min;
     this.maxProcesses = max;

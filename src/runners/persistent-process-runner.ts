@@ -1,7 +1,7 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
-import { PoolExecutor } from "./executors/pool/pool-executor.js";
+import { poolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
 
 export interface PersistentProcessRunnerOptions extends SpawningRunnerOptions {
@@ -25,17 +25,16 @@ export class PersistentProcessRunner extends BaseRunner {
     refuseForeignSettings(app, "PersistentProcessRunner", options);
     const numProcesses = orCpuCount(runnerSetting(app, "numProcesses", options.numProcesses));
     const concurrency = runnerSetting(app, "processConcurrency", options.concurrency);
+    const size = { kind: "fixed", workers: numProcesses } as const;
     super(
       app,
       options,
-      (host) =>
-        new PoolExecutor(host, {
-          ...options,
-          workerKind: "process",
-          workerClass: "PersistentProcessWorker",
-          size: { kind: "fixed", workers: numProcesses },
-          concurrency,
-        }),
+      poolExecutor(options, {
+        workerKind: "process",
+        workerClass: "PersistentProcessWorker",
+        size,
+        concurrency,
+      }),
     );
     this.numProcesses = numProcesses;
     this.concurrency = concurrency;

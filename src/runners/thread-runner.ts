@@ -1,7 +1,7 @@
 import type { AppCore } from "../engine/app-core.js";
 import { BaseRunner } from "./base-runner.js";
 import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
-import { PoolExecutor } from "./executors/pool/pool-executor.js";
+import { poolExecutor } from "./executors/pool/pool-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
 
 export interface ThreadRunnerOptions extends Omit<SpawningRunnerOptions, "env"> {
@@ -28,17 +28,11 @@ export class ThreadRunner extends BaseRunner {
     refuseForeignSettings(app, "ThreadRunner", options);
     const numThreads = orCpuCount(runnerSetting(app, "numThreads", options.numThreads));
     const concurrency = runnerSetting(app, "threadConcurrency", options.concurrency);
+    const size = { kind: "fixed", workers: numThreads } as const;
     super(
       app,
       options,
-      (host) =>
-        new PoolExecutor(host, {
-          ...options,
-          workerKind: "thread",
-          workerClass: "ThreadWorker",
-          size: { kind: "fixed", workers: numThreads },
-          concurrency,
-        }),
+      poolExecutor(options, { workerKind: "thread", workerClass: "ThreadWorker", size, concurrency }),
     );
     this.numThreads = numThreads;
     this.concurrency = concurrency;

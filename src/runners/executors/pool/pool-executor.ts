@@ -30,6 +30,17 @@ export interface PoolExecutorOptions extends SupervisorOptions {
   readonly stopGraceMs?: number | undefined;
 }
 
+/** What a pool runner chooses: its workers, their number and their concurrency. */
+export type PoolChoice = Pick<PoolExecutorOptions, "workerKind" | "workerClass" | "size" | "concurrency">;
+
+/** The executor of a pool runner: `choice`, with the runner's options (app module, env, grace). */
+export function poolExecutor(
+  options: SupervisorOptions & Pick<PoolExecutorOptions, "env" | "stopGraceMs">,
+  choice: PoolChoice,
+): (host: RunnerHost) => PoolExecutor {
+  return (host) => new PoolExecutor(host, { ...options, ...choice });
+}
+
 /**
  * Executes in a pool of workers (child processes or threads, each running an AsyncRunner);
  * the parent runs no task. Each loop pass reaps dead workers (handing back what they still
