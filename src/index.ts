@@ -18,6 +18,7 @@ export { type HistoryItem, type Invocation, PendingInvocation } from "./invocati
 export { AsyncRunner, type AsyncRunnerOptions } from "./runners/async-runner.js";
 export { BaseRunner, type RunnerOptions } from "./runners/base-runner.js";
 export type { AppModuleRef } from "./runners/child/app-module.js";
+export type { RunnerExecutor, RunnerHost } from "./runners/core/executor.js";
 export { DummyRunner, ExternalRunner } from "./runners/dummy-runner.js";
 export { MultiProcessRunner, type MultiProcessRunnerOptions } from "./runners/multi-process-runner.js";
 export {
@@ -26,8 +27,8 @@ export {
 } from "./runners/persistent-process-runner.js";
 export { ProcessRunner, type ProcessRunnerOptions } from "./runners/process-runner.js";
 export type { RunnerContext } from "./runners/runner-context.js";
+export type { SpawningRunnerOptions } from "./runners/supervisor/child-supervisor.js";
 export { ThreadRunner, type ThreadRunnerOptions } from "./runners/thread-runner.js";
-export type { SpawningRunnerOptions } from "./runners/worker-pool/pool-support.js";
 export {
   AVAILABLE_STATUSES,
   FINAL_STATUSES,

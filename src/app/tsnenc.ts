@@ -4,16 +4,18 @@ import { type BackendDefinition, definitionGivenInCode } from "../backends/defin
 import type { BackendName } from "../backends/names.js";
 import { ClientDataCodec } from "../client-data/index.js";
 import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
+import type { RunnerHandle } from "../context/execution-context.js";
 import { getExecutionContext } from "../context/execution-context.js";
 import type { EngineSettings } from "../engine/app-core.js";
 import { FinalityWatcher } from "../engine/finality-watcher.js";
 import type { TaskDefinition } from "../engine/task-definition.js";
 import type { ErrorClass } from "../errors/errors.js";
 import { ConfigError, DuplicateTaskError, InvalidTaskOptionsError } from "../errors/errors.js";
-import { brandClass } from "../identity/brand.js";
+import { brandClass, hasBrand } from "../identity/brand.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import type { BaseRunner } from "../runners/base-runner.js";
 import { createRunner } from "../runners/create-runner.js";
+import { ExternalRunner } from "../runners/dummy-runner.js";
 import { externalRunnerContext } from "../runners/runner-context.js";
 import type { Serializer } from "../serializer/contract.js";
 import { defaultKnownErrorClasses } from "../serializer/error-codec.js";
@@ -64,7 +66,11 @@ export class Tsnenc implements TaskHost {
   private lazySerializer: Serializer | undefined;
   private lazyFinality: FinalityWatcher | undefined;
   private lazyClientData: ClientDataCodec | undefined;
+  /** The runner set on the app (`app.runner = ...`), or created from config `runner`. */
   private appRunner: BaseRunner | undefined;
+  /** Runners of this process that are running now, the latest started last. */
+  private readonly runningRunners: BaseRunner[] = [];
+  private placeholder: ExternalRunner | undefined;
 
   /**
    * Builds the app: resolves its config from `config` and every other source, and checks the
@@ -155,18 +161,36 @@ export class Tsnenc implements TaskHost {
   }
 
   /**
-   * The runner executing the current code when inside a task; otherwise the app's runner,
-   * created from config `runner` on first use.
+   * The runner of this process: inside a task, the runner executing it; else the runner this
+   * process runs (the latest started, while it runs); else the runner set on the app or the
+   * one config `runner` names, when one is configured; else an `ExternalRunner` placeholder,
+   * whose `run()` throws a RunnerNotExecutableError.
    */
   get runner(): BaseRunner {
     const current = getExecutionContext(this.appId)?.runner;
-    if (current && isBaseRunner(current)) return current;
-    this.appRunner ??= createRunner(this, this.conf.runner);
-    return this.appRunner;
+    if (hasBrand<BaseRunner>(current, "BaseRunner")) return current;
+    const running = this.runningRunners.at(-1);
+    if (running) return running;
+    if (this.appRunner) return this.appRunner;
+    if (this.conf.runner !== "") {
+      this.appRunner = createRunner(this, this.conf.runner);
+      return this.appRunner;
+    }
+    this.placeholder ??= new ExternalRunner(this);
+    return this.placeholder;
   }
 
-  set runner(runner: BaseRunner) {
+  /** Sets the app's runner; `undefined` forgets it (the next read builds one from config `runner`). */
+  set runner(runner: BaseRunner | undefined) {
     this.appRunner = runner;
+  }
+
+  /** @internal Called by runners as they start and stop (see `runner`). */
+  setRunningRunner(runner: RunnerHandle, running: boolean): void {
+    if (!hasBrand<BaseRunner>(runner, "BaseRunner")) return;
+    const at = this.runningRunners.indexOf(runner);
+    if (at >= 0) this.runningRunners.splice(at, 1);
+    if (running) this.runningRunners.push(runner);
   }
 
   /** Registers a task. `id` must be unique in the app; options are validated now. */
@@ -279,8 +303,4 @@ export class Tsnenc implements TaskHost {
     this.lazyBackend = undefined;
     this.lazyClientData = undefined;
   }
-}
-
-function isBaseRunner(value: unknown): value is BaseRunner {
-  return typeof value === "object" && value !== null && "runnerContext" in value && "run" in value;
 }

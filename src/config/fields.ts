@@ -18,6 +18,8 @@ export const RUNNER_NAMES = [
   "ExternalRunner",
 ] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
+/** Values of config `runner`: a runner class, or "" (not configured: see `app.runner`). */
+export const RUNNER_CONFIG_VALUES = ["", ...RUNNER_NAMES] as const;
 export const LOGGING_LEVELS = ["debug", "info", "warning", "error"] as const;
 export type LoggingLevel = (typeof LOGGING_LEVELS)[number];
 export const LOG_FORMATS = ["text", "json"] as const;
@@ -41,10 +43,11 @@ export interface AppScopeValues {
   postgresUrl: string;
   broker: string;
   rabbitmqUrl: string;
-  runner: RunnerName;
+  runner: RunnerName | "";
   maxConcurrency: number;
   minProcesses: number;
   maxProcesses: number;
+  maxRunningProcesses: number;
   idleTimeoutProcessMs: number;
   numProcesses: number;
   processConcurrency: number;
@@ -168,23 +171,28 @@ const APP_FIELDS: { readonly [K in AppFieldName]: FieldDef<AppScopeValues[K]> } 
     "",
     "RabbitMQ connection URL; refused when set (no RabbitMQ broker ships in this version)",
   ),
-  runner: oneOf(RUNNER_NAMES, "AsyncRunner", "runner class name"),
-  maxConcurrency: int(50, 1, "invocations an AsyncRunner (or each AsyncRunner child) runs at once"),
-  minProcesses: int(1, 1, "child processes a MultiProcessRunner keeps at least"),
-  maxProcesses: int(
+  runner: oneOf(
+    RUNNER_CONFIG_VALUES,
+    "",
+    "runner class name; empty = not configured: the app's runner is the one this process runs, else an ExternalRunner placeholder, and `tsnenc runner start` starts an AsyncRunner",
+  ),
+  maxConcurrency: int(50, 1, "invocations an AsyncRunner (or each MultiProcessRunner child) runs at once"),
+  minProcesses: int(1, 1, "MultiProcessRunner only: child processes it keeps at least"),
+  maxProcesses: int(0, 0, "MultiProcessRunner only: most child processes; 0 = CPU count"),
+  maxRunningProcesses: int(
     0,
     0,
-    "MultiProcessRunner: most child processes; ProcessRunner: most invocations running at once; 0 = CPU count",
+    "ProcessRunner only: most invocations running at once, one child process each; 0 = CPU count",
   ),
   idleTimeoutProcessMs: int(
     4_000,
     0,
-    "a MultiProcessRunner stops a child idle this long (down to minProcesses)",
+    "MultiProcessRunner only: a child idle this long is stopped (down to minProcesses)",
   ),
-  numProcesses: int(0, 0, "child processes of a PersistentProcessRunner; 0 = CPU count"),
-  processConcurrency: int(1, 1, "invocations each PersistentProcessRunner child runs at once"),
-  numThreads: int(0, 0, "worker threads of a ThreadRunner; 0 = CPU count"),
-  threadConcurrency: int(1, 1, "invocations each ThreadRunner thread runs at once"),
+  numProcesses: int(0, 0, "PersistentProcessRunner only: child processes; 0 = CPU count"),
+  processConcurrency: int(1, 1, "PersistentProcessRunner only: invocations each child runs at once"),
+  numThreads: int(0, 0, "ThreadRunner only: worker threads; 0 = CPU count"),
+  threadConcurrency: int(1, 1, "ThreadRunner only: invocations each thread runs at once"),
   runnerConsideredDeadAfterMs: int(20_000, 1, "heartbeat age after which a runner's work is recovered"),
   runnerHeartbeatIntervalMs: int(5_000, 1, "how often a runner reports its heartbeat"),
   invocationLeaseMs: int(30_000, 1, "how long a runner owns an invocation without renewing it"),

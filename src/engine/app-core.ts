@@ -1,5 +1,7 @@
 import type { Backend } from "../backends/contract/index.js";
 import type { ClientDataCodec } from "../client-data/index.js";
+import type { AppConfig } from "../config/index.js";
+import type { RunnerHandle } from "../context/execution-context.js";
 import type { ErrorClass } from "../errors/errors.js";
 import type { Logger } from "../logging/logger.js";
 import type { Serializer } from "../serializer/contract.js";
@@ -19,6 +21,12 @@ export interface EngineSettings {
 }
 
 /**
+ * The part of the app's config runners and their children use: their sizing settings (with
+ * where each value comes from), and the run-time assignments a parent passes to its children.
+ */
+export type RunnerConfig = Pick<AppConfig, "get" | "set" | "sourceOf" | "runtimeValues">;
+
+/**
  * What the engine needs of an app. The `Tsnenc` class implements it; engine modules depend on
  * this interface only, so they never import the app class.
  */
@@ -31,6 +39,8 @@ export interface AppCore {
   readonly logger: Logger;
   readonly finality: FinalityWatcher;
   readonly settings: EngineSettings;
+  /** The app's config, as runners read it. */
+  readonly conf: RunnerConfig;
   /** The task registered under `taskId`, if any. */
   getTaskDefinition(taskId: string): TaskDefinition | undefined;
   /** Ids of the registered tasks. */
@@ -41,4 +51,6 @@ export interface AppCore {
   readonly triggerTaskModules: readonly string[];
   /** Runner id recorded for registrations made outside any runner. */
   readonly externalRunnerId: string;
+  /** A runner of this process started (`running`) or stopped: while it runs, it is `app.runner`. */
+  setRunningRunner(runner: RunnerHandle, running: boolean): void;
 }

@@ -1,14 +1,19 @@
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
 import { runMaintenance } from "../engine/maintenance.js";
-import { InvocationStatusError, RunnerError, RunnerNotExecutableError } from "../errors/errors.js";
+import { RunnerError, RunnerNotExecutableError } from "../errors/errors.js";
+import { brandClass } from "../identity/brand.js";
 import type { Logger } from "../logging/logger.js";
-import { isFinalStatus } from "../status/status-table.js";
-import { InvocationStatus } from "../status/statuses.js";
+import type { AppModuleRef } from "./child/app-module.js";
+import { asyncDispose } from "./core/async-dispose.js";
+import { refuseUnsharedBackend } from "./core/backend-check.js";
+import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
+import { killAndReroute } from "./core/hand-back.js";
+import { HeartbeatTimer } from "./core/heartbeat.js";
+import { sleep } from "./core/idle-wait.js";
+import { logShutdownDiagnostics } from "./core/shutdown-diagnostics.js";
+import { importTriggerTaskModules } from "./core/trigger-modules.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
-import { logShutdownDiagnostics } from "./shutdown-diagnostics.js";
 
 /** The longest the runner loop runs without letting timers and I/O in. */
 const LOOP_YIELD_MS = 5;
@@ -21,33 +26,39 @@ export interface RunnerOptions {
 }
 
 /**
- * The life cycle every runner shares (pynenc's BaseRunner, in camelCase): `run()` starts,
- * loops over heartbeats, global services and `runnerLoopIteration()` until stopped, and
- * resolves once everything is torn down.
+ * The runner core every runner is (pynenc's BaseRunner, in camelCase): `run()` starts, loops
+ * over heartbeats, global services and `runnerLoopIteration()` until stopped, hands back what
+ * it holds and resolves once everything is torn down. It owns the loop, heartbeats, signal
+ * handling, global services, stop and shutdown diagnostics; how claimed work is executed is
+ * the executor it is given (in this process, a pool of workers, a process per invocation).
+ * The runner classes are a choice of executor and sizing.
  */
-export abstract class BaseRunner implements RunnerHandle {
+export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   readonly runnerContext: RunnerContext;
   readonly logger: Logger;
   protected readonly app: AppCore;
+  protected readonly executor: RunnerExecutor;
   protected running = false;
   private started = false;
   /** True from the start of `run()` until its tear-down has finished. */
   private loopActive = false;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeats: HeartbeatTimer;
   private lastServicesAt = 0;
   private stopped: Promise<void> = Promise.resolve();
   private resolveStopped: () => void = () => {};
   private readonly handleSignals: boolean;
   private readonly signalHandler = (signal: NodeJS.Signals) => this.stopRunnerLoop(signal);
 
-  constructor(app: AppCore, options: RunnerOptions = {}) {
+  constructor(app: AppCore, options: RunnerOptions, executor: (host: RunnerHost) => RunnerExecutor) {
     this.app = app;
     this.runnerContext = options.runnerContext ?? newRunnerContext(new.target.name);
     this.handleSignals = options.handleSignals ?? true;
     this.logger = app.logger;
+    this.executor = executor(this.host());
+    this.heartbeats = new HeartbeatTimer(app, this.runnerContext, () => this.executor.onHeartbeat());
   }
 
-  /** Whether the runner can work on the memory backend (all its workers share this process). */
+  /** Whether the runner can work on a backend that lives in one process (it executes in this thread). */
   static memCompatible(): boolean {
     return true;
   }
@@ -64,23 +75,51 @@ export abstract class BaseRunner implements RunnerHandle {
     return this.running;
   }
 
+  /** Whether this runner starts children (threads, processes) that import the app's module. */
+  get startsChildren(): boolean {
+    return this.executor.supervisor !== undefined;
+  }
+
+  /**
+   * The module this runner's children import to get the app (required to run a runner that
+   * starts children; the CLI sets it from `--app`). Undefined for runners without children.
+   */
+  get appModule(): AppModuleRef | undefined {
+    return this.executor.supervisor?.appModule;
+  }
+
+  set appModule(ref: AppModuleRef | undefined) {
+    if (this.executor.supervisor) this.executor.supervisor.appModule = ref;
+  }
+
   /** How many invocations this runner executes at once. */
-  abstract get maxParallelSlots(): number;
+  get maxParallelSlots(): number {
+    return this.executor.maxParallelSlots;
+  }
 
   /** Ids of the live worker runners of this runner (child processes, threads). */
   getActiveChildRunnerIds(): string[] {
-    return [];
+    return this.executor.childRunnerIds();
   }
 
   /** One pass of the main loop: claim and start work, or wait for some. */
-  abstract runnerLoopIteration(): Promise<void>;
+  runnerLoopIteration(): Promise<void> {
+    return this.executor.iteration();
+  }
 
   /** Waits until `resultInvocationIds` are final; pauses `runningInvocationId` when this runner owns it. */
-  abstract waitingForResults(
+  waitingForResults(
     runningInvocationId: string | null,
     resultInvocationIds: readonly string[],
-    runnerArgs?: Record<string, unknown>,
-  ): Promise<void>;
+    _runnerArgs?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.executor.waitingForResults(runningInvocationId, resultInvocationIds);
+  }
+
+  /** The task body of a held invocation ended: detach its open waits and resume it if paused. */
+  settleWaits(invocationId: string): Promise<void> | undefined {
+    return this.executor.settleWaits?.(invocationId);
+  }
 
   /** Runs until stopped. Resolves when the loop has fully exited and running work was handed back. */
   async run(): Promise<void> {
@@ -124,12 +163,12 @@ export abstract class BaseRunner implements RunnerHandle {
       throw error;
     } finally {
       this.running = false;
-      clearInterval(this.heartbeatTimer);
-      this.heartbeatTimer = undefined;
+      this.heartbeats.stop();
       try {
         await this.onStop();
       } finally {
         this.removeSignalHandlers();
+        this.app.setRunningRunner(this, false);
         this.loopActive = false;
         this.resolveStopped();
       }
@@ -142,6 +181,20 @@ export abstract class BaseRunner implements RunnerHandle {
     this.logShutdown(signal);
     this.running = false;
     this.onStopRunnerLoop();
+  }
+
+  /**
+   * Stops the loop and resolves once `run()` has exited (at once if it is not running). Never
+   * rejects: an error that ended `run()` is logged (and rejected by `run()` itself).
+   */
+  async stop(): Promise<void> {
+    this.stopRunnerLoop();
+    await this.stopped;
+  }
+
+  /** `await using runner = new AsyncRunner(app)`: the runner is stopped at the end of the scope. */
+  [asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   /** True once `run()` has fully exited (at once if it never started); false after `timeoutMs`. */
@@ -162,45 +215,13 @@ export abstract class BaseRunner implements RunnerHandle {
    * before work is claimed. A module that fails to import is logged, not fatal.
    */
   async initTriggerTasksModules(): Promise<void> {
-    for (const name of this.app.triggerTaskModules) {
-      const specifier = name.startsWith(".") || isAbsolute(name) ? pathToFileURL(resolve(name)).href : name;
-      try {
-        await import(specifier);
-      } catch (error) {
-        this.logger.error(
-          `runner:${this.runnerId} could not import trigger task module '${name}': ${String(error)}`,
-        );
-      }
-    }
-  }
-
-  /** Start-up: signal handlers, runner context and first heartbeat. */
-  protected async onStart(): Promise<void> {
-    if (this.handleSignals) {
-      process.on("SIGINT", this.signalHandler);
-      process.on("SIGTERM", this.signalHandler);
-    }
-    await this.app.backend.stateBackend.storeRunnerContext(
-      this.runnerId,
-      runnerContextToJson(this.runnerContext),
-    );
-    await this.heartbeat();
-    this.heartbeatTimer = setInterval(
-      () => void this.heartbeat(),
-      this.app.settings.runnerHeartbeatIntervalMs,
-    );
-    this.heartbeatTimer.unref();
-    await this.initTriggerTasksModules();
-    this.logger.info(`runner:${this.runnerId} ${this.runnerClass} started`, { slots: this.maxParallelSlots });
-  }
-
-  /** Tear-down after the loop exits. */
-  protected async onStop(): Promise<void> {
-    this.logger.info(`runner:${this.runnerId} ${this.runnerClass} stopped`);
+    await importTriggerTaskModules(this.app.triggerTaskModules, this.logger, this.runnerId);
   }
 
   /** Called when the loop is asked to stop: wake whatever the loop waits on. */
-  protected onStopRunnerLoop(): void {}
+  protected onStopRunnerLoop(): void {
+    this.executor.wake();
+  }
 
   /**
    * The global services that run on one runner at a time, under a lease in the backend:
@@ -218,30 +239,6 @@ export abstract class BaseRunner implements RunnerHandle {
     }
   }
 
-  /** How long the loop may wait idle before the global services are due again. */
-  protected msUntilServicesDue(): number {
-    return Math.max(0, this.lastServicesAt + this.app.settings.globalServiceIntervalMs - Date.now());
-  }
-
-  /**
-   * Runs on a timer of its own (every `runnerHeartbeatIntervalMs`, whatever the loop waits
-   * on): this runner's heartbeat, then `onHeartbeat()`. Failures are logged.
-   */
-  private async heartbeat(): Promise<void> {
-    try {
-      await this.app.backend.orchestrator.heartbeat(
-        [{ runnerId: this.runnerId, context: runnerContextToJson(this.runnerContext) }],
-        Date.now(),
-      );
-      await this.onHeartbeat();
-    } catch (error) {
-      this.logger.error(`runner:${this.runnerId} heartbeat failed: ${String(error)}`, { error });
-    }
-  }
-
-  /** Work to do with each heartbeat (renewing leases of held invocations, for instance). */
-  protected async onHeartbeat(): Promise<void> {}
-
   /** Stores a new worker's context and its first heartbeat. */
   protected async registerNewChildRunnerContext(context: RunnerContext): Promise<void> {
     const json = runnerContextToJson(context);
@@ -253,57 +250,67 @@ export abstract class BaseRunner implements RunnerHandle {
   }
 
   /** Heartbeats on behalf of live workers, which do not report themselves. */
-  protected async reportChildRunnerHeartbeats(): Promise<void> {
-    const ids = this.getActiveChildRunnerIds();
-    if (ids.length === 0) return;
-    const runners = ids.map((runnerId) => ({ runnerId, context: "" }));
-    await this.app.backend.orchestrator.heartbeat(runners, Date.now());
+  protected reportChildRunnerHeartbeats(): Promise<void> {
+    return this.executor.reportChildHeartbeats();
   }
 
   /** Moves an invocation this runner held to KILLED, then REROUTED so another runner redoes it. */
-  protected async killAndReroute(
+  protected killAndReroute(
     invocationId: string,
     runnerCtx: RunnerContext = this.runnerContext,
   ): Promise<void> {
-    const orchestrator = this.app.backend.orchestrator;
-    try {
-      await orchestrator.transition({
-        invocationId,
-        to: InvocationStatus.KILLED,
-        runnerId: runnerCtx.runnerId,
-        now: Date.now(),
-      });
-      await orchestrator.transition({
-        invocationId,
-        to: InvocationStatus.REROUTED,
-        runnerId: runnerCtx.runnerId,
-        requeue: { delayMs: 0 },
-        now: Date.now(),
-      });
-    } catch (error) {
-      const current = (await orchestrator.getStatuses([invocationId])).get(invocationId);
-      if (current && isFinalStatus(current.status)) return;
-      if (error instanceof InvocationStatusError)
-        this.logger.warn(`invocation:${invocationId} not rerouted: ${error.message}`);
-      else throw error;
-    }
+    return killAndReroute(this.app, invocationId, runnerCtx.runnerId);
   }
 
   protected logShutdown(signal?: NodeJS.Signals): void {
-    logShutdownDiagnostics(this.logger, this.runnerContext, signal, this.shutdownDetails());
+    logShutdownDiagnostics(this.logger, this.runnerContext, signal, this.executor.shutdownDetails());
   }
 
-  /** Runner-specific lines for the shutdown diagnostics. */
-  protected shutdownDetails(): string[] {
-    return [];
+  /** Start-up: checks, signal handlers, runner context, first heartbeat, then the executor. */
+  private async onStart(): Promise<void> {
+    const cls = this.constructor as typeof BaseRunner;
+    refuseUnsharedBackend(this.app, this.runnerClass, cls.memCompatible());
+    this.executor.prepare();
+    if (this.handleSignals) {
+      process.on("SIGINT", this.signalHandler);
+      process.on("SIGTERM", this.signalHandler);
+    }
+    this.app.setRunningRunner(this, true);
+    await this.heartbeats.start();
+    await this.initTriggerTasksModules();
+    await this.executor.start();
+    this.logger.info(`runner:${this.runnerId} ${this.runnerClass} started`, { slots: this.maxParallelSlots });
+  }
+
+  /** Tear-down after the loop exits: the executor hands back what it holds. */
+  private async onStop(): Promise<void> {
+    await this.executor.stop();
+    this.logger.info(`runner:${this.runnerId} ${this.runnerClass} stopped`);
   }
 
   private removeSignalHandlers(): void {
     process.off("SIGINT", this.signalHandler);
     process.off("SIGTERM", this.signalHandler);
   }
+
+  /** What the executor may use of this runner. */
+  private host(): RunnerHost {
+    const runner = this;
+    return {
+      app: this.app,
+      logger: this.logger,
+      runnerContext: this.runnerContext,
+      runnerId: this.runnerContext.runnerId,
+      handle: this,
+      get isRunning() {
+        return runner.running;
+      },
+      msUntilServicesDue: () =>
+        Math.max(0, this.lastServicesAt + this.app.settings.globalServiceIntervalMs - Date.now()),
+      killAndReroute: (id, ctx) => this.killAndReroute(id, ctx),
+      registerNewChildRunnerContext: (ctx) => this.registerNewChildRunnerContext(ctx),
+    };
+  }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+brandClass(BaseRunner, "BaseRunner");

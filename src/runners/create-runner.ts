@@ -1,3 +1,4 @@
+import type { RunnerName } from "../config/fields.js";
 import type { AppCore } from "../engine/app-core.js";
 import { ConfigError } from "../errors/errors.js";
 import { AsyncRunner } from "./async-runner.js";
@@ -14,7 +15,7 @@ export interface CreateRunnerOptions {
   appModule?: AppModuleRef;
 }
 
-const RUNNERS: Record<string, (app: AppCore, options: CreateRunnerOptions) => BaseRunner> = {
+const RUNNERS: Record<RunnerName, (app: AppCore, options: CreateRunnerOptions) => BaseRunner> = {
   AsyncRunner: (app) => new AsyncRunner(app),
   ThreadRunner: (app, options) => new ThreadRunner(app, options),
   ProcessRunner: (app, options) => new ProcessRunner(app, options),
@@ -24,9 +25,9 @@ const RUNNERS: Record<string, (app: AppCore, options: CreateRunnerOptions) => Ba
   ExternalRunner: (app) => new ExternalRunner(app),
 };
 
-/** A runner of the class named by config `runner`. */
+/** A runner of the class named `name` (config `runner`), sized by the app's config. */
 export function createRunner(app: AppCore, name: string, options: CreateRunnerOptions = {}): BaseRunner {
-  const factory = RUNNERS[name];
+  const factory = Object.hasOwn(RUNNERS, name) ? RUNNERS[name as RunnerName] : undefined;
   if (!factory) {
     throw new ConfigError(
       "runner",
@@ -34,11 +35,4 @@ export function createRunner(app: AppCore, name: string, options: CreateRunnerOp
     );
   }
   return factory(app, options);
-}
-
-/** Whether `runner` starts children that import the app's module (and takes it as `appModule`). */
-export function startsChildren(
-  runner: BaseRunner,
-): runner is BaseRunner & { appModule: AppModuleRef | undefined } {
-  return "appModule" in runner;
 }

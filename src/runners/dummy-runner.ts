@@ -1,23 +1,43 @@
 import type { AppCore } from "../engine/app-core.js";
 import { RunnerNotExecutableError } from "../errors/errors.js";
+import { brandClass } from "../identity/brand.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
+import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
 import { externalRunnerContext, type RunnerContext } from "./runner-context.js";
+
+/** The executor of a placeholder: it executes nothing, and waiting through it just waits. */
+function notExecutable(host: RunnerHost): RunnerExecutor {
+  const refuse = (): never => {
+    throw new RunnerNotExecutableError(`${host.runnerContext.runnerClass} cannot execute tasks`);
+  };
+  return {
+    get maxParallelSlots(): number {
+      return refuse();
+    },
+    childRunnerIds: () => [],
+    prepare: refuse,
+    start: async () => refuse(),
+    iteration: async () => refuse(),
+    waitingForResults: (_running, ids) => host.app.finality.waitForFinal(ids),
+    wake: () => {},
+    stop: async () => {},
+    onHeartbeat: async () => {},
+    reportChildHeartbeats: async () => {},
+    shutdownDetails: () => [],
+  };
+}
 
 /**
  * The runner of an app outside any runner process: it cannot execute tasks, and waiting for
  * results from it just waits.
  */
 export class DummyRunner extends BaseRunner {
+  constructor(app: AppCore, options: RunnerOptions = {}) {
+    super(app, options, notExecutable);
+  }
+
   static override memCompatible(): boolean {
     throw new RunnerNotExecutableError(`${DummyRunner.name} cannot execute tasks`);
-  }
-
-  get maxParallelSlots(): number {
-    throw new RunnerNotExecutableError(`${this.runnerClass} cannot execute tasks`);
-  }
-
-  async runnerLoopIteration(): Promise<void> {
-    throw new RunnerNotExecutableError(`${this.runnerClass} cannot execute tasks`);
   }
 
   override async run(): Promise<void> {
@@ -25,11 +45,9 @@ export class DummyRunner extends BaseRunner {
       `${this.runnerClass} cannot execute tasks; start a runner such as AsyncRunner (config 'runner')`,
     );
   }
-
-  async waitingForResults(_running: string | null, resultInvocationIds: readonly string[]): Promise<void> {
-    await this.app.finality.waitForFinal(resultInvocationIds);
-  }
 }
+
+brandClass(DummyRunner, "DummyRunner");
 
 /** The DummyRunner that stands for client code: registrations it makes carry its context. */
 export class ExternalRunner extends DummyRunner {

@@ -1,7 +1,8 @@
 import type { AppCore } from "../engine/app-core.js";
-import { orCpuCount, runnerSetting } from "./child/app-config-bridge.js";
-import { PooledRunner } from "./pooled-runner.js";
-import type { SpawningRunnerOptions } from "./worker-pool/pool-support.js";
+import { BaseRunner } from "./base-runner.js";
+import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-settings.js";
+import { poolExecutor } from "./executors/pool/pool-executor.js";
+import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
 
 export interface PersistentProcessRunnerOptions extends SpawningRunnerOptions {
   /** Long-lived children (default: config `numProcesses`; 0 = CPU count). */
@@ -15,28 +16,31 @@ export interface PersistentProcessRunnerOptions extends SpawningRunnerOptions {
  * dies is replaced (its work handed back). An invocation that awaits others is PAUSED and frees
  * its child's slot, so a pool whose invocations all wait never deadlocks.
  */
-export class PersistentProcessRunner extends PooledRunner {
-  private readonly options: PersistentProcessRunnerOptions;
+export class PersistentProcessRunner extends BaseRunner {
+  readonly numProcesses: number;
+  /** Invocations each child runs at once. */
+  readonly concurrency: number;
 
   constructor(app: AppCore, options: PersistentProcessRunnerOptions = {}) {
-    super(app, options, { kind: "process", workerClass: "PersistentProcessWorker" });
-    this.options = options;
+    refuseForeignSettings(app, "PersistentProcessRunner", options);
+    const numProcesses = orCpuCount(runnerSetting(app, "numProcesses", options.numProcesses));
+    const concurrency = runnerSetting(app, "processConcurrency", options.concurrency);
+    const size = { kind: "fixed", workers: numProcesses } as const;
+    super(
+      app,
+      options,
+      poolExecutor(options, {
+        workerKind: "process",
+        workerClass: "PersistentProcessWorker",
+        size,
+        concurrency,
+      }),
+    );
+    this.numProcesses = numProcesses;
+    this.concurrency = concurrency;
   }
 
-  get numProcesses(): number {
-    return orCpuCount(this.options.numProcesses ?? runnerSetting(this.app, "numProcesses"));
-  }
-
-  /** Invocations each child runs at once. */
-  get concurrency(): number {
-    return this.options.concurrency ?? runnerSetting(this.app, "processConcurrency");
-  }
-
-  get maxParallelSlots(): number {
-    return this.numProcesses * this.concurrency;
-  }
-
-  protected get minWorkers(): number {
-    return this.numProcesses;
+  static override memCompatible(): boolean {
+    return false;
   }
 }

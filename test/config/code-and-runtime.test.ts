@@ -27,7 +27,7 @@ describe("fields", () => {
       appId: "tsnenc",
       backend: "sqlite",
       broker: "",
-      runner: "AsyncRunner",
+      runner: "", // not configured: app.runner falls back (see test/engine/runner-core.test.ts)
       maxConcurrency: 50,
       finalInvocationRetentionMs: 7 * 24 * 3600 * 1000,
       maxRetries: 0,

@@ -131,7 +131,7 @@ describe("runner life cycle", () => {
   });
 
   it("AsyncRunner exposes the BaseRunner members", async () => {
-    const a = app({ maxConcurrency: 7 });
+    const a = app({ maxConcurrency: 7, runner: "AsyncRunner" });
     const runner = new AsyncRunner(a, { handleSignals: false });
     expect(runner).toBeInstanceOf(BaseRunner);
     expect(AsyncRunner.memCompatible()).toBe(true);

@@ -18,8 +18,13 @@ const ALL_RUNNERS = [
   "PersistentProcessRunner",
   "MultiProcessRunner",
 ];
-/** Workers per runner process (CI has 2 cores; 0 would mean one per core anyway). */
-const SIZES: TsnencConfig = { maxProcesses: 2, numProcesses: 2, numThreads: 2 };
+/** Workers per runner process (CI has 2 cores; 0 would mean one per core anyway), in each runner's own field. */
+const SIZES: Record<string, TsnencConfig> = {
+  ProcessRunner: { maxRunningProcesses: 2 },
+  PersistentProcessRunner: { numProcesses: 2 },
+  ThreadRunner: { numThreads: 2 },
+  MultiProcessRunner: { maxProcesses: 2 },
+};
 /** ProcessRunner starts a process per invocation: ~150 s on a loaded 2-core machine. */
 const TIMEOUT_MS: Record<string, number> = { ProcessRunner: 360_000 };
 const DEFAULT_TIMEOUT_MS = 90_000;
@@ -36,14 +41,16 @@ function executions(marksFile: string): Array<{ i: number; pid: number; ppid: nu
 
 function describeManyInvocations(backend: BackendKind, runners: readonly string[]): void {
   describe(`two runner processes, ${COUNT} invocations from a client process (${backend})`, () => {
-    const env = useProcessTestEnv(backend, SIZES);
+    const env = useProcessTestEnv(backend);
 
     for (const runner of runners) {
       const timeout = TIMEOUT_MS[runner] ?? DEFAULT_TIMEOUT_MS;
       it(`${runner}: every invocation succeeds, executed exactly once`, { timeout }, async () => {
         const startedAt = performance.now();
         // Info logs: the "started" line of each runner and worker.
-        const processes = [0, 1].map(() => env.startRunner(runner, { config: { loggingLevel: "info" } }));
+        const processes = [0, 1].map(() =>
+          env.startRunner(runner, { config: { loggingLevel: "info", ...SIZES[runner] } }),
+        );
         const runnerIds = await Promise.all(processes.map((p) => p.started));
         await eventually(async () => {
           const active = await app.backend.orchestrator.activeRunners(Date.now() - 60_000);

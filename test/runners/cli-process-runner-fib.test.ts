@@ -15,7 +15,7 @@ const S = InvocationStatus;
 const TIMEOUT_MS = 360_000;
 
 describe("ProcessRunner limited to 2 processes", () => {
-  const env = useProcessTestEnv("sqlite", { maxProcesses: 2 });
+  const env = useProcessTestEnv("sqlite", { maxRunningProcesses: 2 });
 
   it("computes fib(12) = 144; parents are PAUSED then RESUMED; never more than 2 run at once", {
     timeout: TIMEOUT_MS,
@@ -26,7 +26,7 @@ describe("ProcessRunner limited to 2 processes", () => {
     const root = await fib(12);
     expect(await within(root.result(), TIMEOUT_MS - 20_000, "fib(12)")).toBe(144);
     process.stderr.write(
-      `fib(12) on ProcessRunner(maxProcesses 2): ${Math.round(performance.now() - startedAt)} ms\n`,
+      `fib(12) on ProcessRunner(maxRunningProcesses 2): ${Math.round(performance.now() - startedAt)} ms\n`,
     );
     const history = (await root.history()).map((h) => h.status);
     expect(history.slice(0, 3)).toEqual([S.REGISTERED, S.PENDING, S.RUNNING]);

@@ -8,7 +8,7 @@ import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 const S = InvocationStatus;
 
 const makeProcessRunner: MakeRunner = (app, appModule) =>
-  new ProcessRunner(app, { handleSignals: false, appModule, maxProcesses: 2 });
+  new ProcessRunner(app, { handleSignals: false, appModule, maxRunningProcesses: 2 });
 
 await describeRunnerSuite("ProcessRunner", makeProcessRunner, { manyInvocations: 8 });
 await describeRunnerSuite("ProcessRunner", makeProcessRunner, { backend: "redis", manyInvocations: 8 });
@@ -18,7 +18,7 @@ describe("ProcessRunner", () => {
 
   it("a parent waiting on a child is PAUSED, then RESUMED, and completes", { timeout: 60_000 }, async () => {
     const runner = env.start(
-      new ProcessRunner(app, { handleSignals: false, appModule: APP_MODULE, maxProcesses: 1 }),
+      new ProcessRunner(app, { handleSignals: false, appModule: APP_MODULE, maxRunningProcesses: 1 }),
     );
     const invocation = await tenTimesIncrement(4);
     expect(await within(invocation.result(), 50_000, "tenTimesIncrement(4)")).toBe(50);

@@ -1,16 +1,16 @@
 import type { Command } from "commander";
 import type { Tsnenc } from "../../app/tsnenc.js";
 import type { RunnerName } from "../../config/fields.js";
+import { hasBrand } from "../../identity/brand.js";
 import type { BaseRunner } from "../../runners/base-runner.js";
 import type { AppModuleRef } from "../../runners/child/app-module.js";
-import { createRunner, startsChildren } from "../../runners/create-runner.js";
 import { loadApp } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
 export interface RunnerStartOptions {
   /** `FILE[#EXPORT]`; discovered in the working directory when absent. */
   app?: string;
-  /** Runner class name, overriding config `runner`. */
+  /** Runner class name, overriding config `runner` (default: config `runner`, else AsyncRunner). */
   runner?: string;
 }
 
@@ -35,34 +35,32 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** DummyRunner and its subclasses (ExternalRunner), by class name: the app may come from another copy of tsnenc. */
-function isDummyRunner(runner: BaseRunner): boolean {
-  for (let proto: unknown = Object.getPrototypeOf(runner); proto; proto = Object.getPrototypeOf(proto)) {
-    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    if (typeof ctor === "function" && ctor.name === "DummyRunner") return true;
-  }
-  return false;
-}
+/** The runner `tsnenc runner start` starts when neither `--runner` nor config `runner` names one. */
+export const DEFAULT_CLI_RUNNER: RunnerName = "AsyncRunner";
 
 /**
- * The app's runner, of the class `name` (default: config `runner`); refuses runners that cannot
- * execute. Runners that start children (processes, threads) get `appModule` for them to import.
+ * The app's runner, of the class `name` (default: config `runner`, else an AsyncRunner);
+ * refuses runners that cannot execute. Runners that start children (processes, threads) get
+ * `appModule` for them to import.
  */
 export function selectRunner(app: Tsnenc, name?: string, appModule?: AppModuleRef): BaseRunner {
   let runner: BaseRunner;
   try {
+    // Through the app's config, so the app builds the runner: the app module may use another
+    // copy of tsnenc than this command, and its tasks see only the runners of their copy.
     if (name !== undefined) app.conf.runner = name as RunnerName;
+    else if (app.conf.runner === "") app.conf.runner = DEFAULT_CLI_RUNNER;
     runner = app.runner;
-    // A runner created before the override (the module used app.runner) is of the old class.
+    // A runner the module set (or created before the override) may be of another class.
     if (runner.runnerClass !== app.conf.runner) {
-      runner = createRunner(app, app.conf.runner, appModule ? { appModule } : {});
-      app.runner = runner;
+      app.runner = undefined;
+      runner = app.runner;
     }
-    if (appModule && startsChildren(runner)) runner.appModule ??= appModule;
+    if (appModule && runner.startsChildren) runner.appModule ??= appModule;
   } catch (error) {
     throw new CliError(message(error));
   }
-  if (isDummyRunner(runner)) {
+  if (hasBrand(runner, "DummyRunner")) {
     throw new CliError(
       `${runner.runnerClass} cannot execute tasks; start a runner such as AsyncRunner ` +
         "(--runner AsyncRunner, or config 'runner' / TSNENC__RUNNER)",
@@ -122,7 +120,10 @@ export function registerRunnerCommands(program: Command): void {
     .command("start")
     .description("run the app's runner until SIGINT/SIGTERM")
     .option("--app <file>", "app module (.ts/.mts/.js/.mjs, optionally FILE#EXPORT); default: discovered")
-    .option("--runner <name>", "runner class, overriding config 'runner' (e.g. AsyncRunner)")
+    .option(
+      "--runner <name>",
+      "runner class, overriding config 'runner' (default: config 'runner', else AsyncRunner)",
+    )
     .action(
       runAction(async (opts: { app?: string; runner?: string }) => {
         await runnerStart({ app: opts.app, runner: opts.runner });

@@ -1,6 +1,6 @@
-import { applyRuntimeConfig } from "./app-config-bridge.js";
 import { type ChildApp, importApp } from "./import-app.js";
 import type { ChildInit } from "./messages.js";
+import { applyRuntimeConfig } from "./runtime-config.js";
 
 /** The part of a child's channel its start-up uses (both kinds of child speak this much alike). */
 export interface StartupChannel<I extends ChildInit> {

@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import type { AppCore } from "../../engine/app-core.js";
 import { RunnerError } from "../../errors/errors.js";
+import { hasBrand } from "../../identity/brand.js";
 import type { AppModuleRef } from "./app-module.js";
 
 /** The app a child process or thread works for. */
@@ -8,16 +9,9 @@ export interface ChildApp extends AppCore {
   close(): Promise<void>;
 }
 
+/** A `Tsnenc` app, recognised by its brand (the app module may load another copy of tsnenc). */
 function isApp(value: unknown): value is ChildApp {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    "appId" in value &&
-    "conf" in value &&
-    "backend" in value &&
-    "close" in value &&
-    typeof value.close === "function"
-  );
+  return hasBrand<ChildApp>(value, "Tsnenc");
 }
 
 /** `default.app` → namespace.default.app */

@@ -1,11 +1,10 @@
-import { RunnerNotExecutableError } from "../../errors/errors.js";
-import type { Logger } from "../../logging/logger.js";
-import type { ChildInit, PoolParentMessage, PoolWorkerMessage } from "../child/messages.js";
-import { describeExit, type WorkerExit, type WorkerLink } from "../child/worker-link.js";
-import { newChildRunnerContext, type RunnerContext, runnerContextToJson } from "../runner-context.js";
-import { Wakeup } from "../wakeup.js";
-
-export type PoolWorkerLink = WorkerLink<PoolParentMessage, PoolWorkerMessage>;
+import type { Logger } from "../../../logging/logger.js";
+import type { PoolWorkerMessage } from "../../child/messages.js";
+import { describeExit, type WorkerExit } from "../../child/worker-link.js";
+import { Wakeup } from "../../core/wakeup.js";
+import { newChildRunnerContext, type RunnerContext, runnerContextToJson } from "../../runner-context.js";
+import type { ChildSupervisor } from "../../supervisor/child-supervisor.js";
+import type { PoolWorkerLink } from "../../supervisor/launchers.js";
 
 /** One worker of a pool: a child process or thread running an AsyncRunner. */
 export interface PoolMember {
@@ -29,20 +28,13 @@ export interface WorkerPoolOptions {
   readonly workerClass: string;
   /** Invocations each worker's AsyncRunner runs at once. */
   readonly concurrency: number;
-  readonly childInit: () => Omit<ChildInit, "context">;
   /** Starts a worker (fork or thread). */
   readonly launch: () => PoolWorkerLink;
-  /** Stores a new worker's context and first heartbeat (BaseRunner.registerNewChildRunnerContext). */
-  readonly register: (context: RunnerContext) => Promise<void>;
-  /** Hands back an invocation a dead worker still owned (BaseRunner.killAndReroute). */
-  readonly reroute: (invocationId: string, context: RunnerContext) => Promise<void>;
-  /** Current owners of invocations (orchestrator status records). */
-  readonly ownersOf: (invocationIds: readonly string[]) => Promise<Map<string, string | null>>;
+  /** Registration, hand-back and the failed-start limit of the workers. */
+  readonly supervisor: ChildSupervisor;
   readonly logger: Logger;
 }
 
-/** Workers that exit before they start, in a row, after which the runner gives up. */
-const MAX_FAILED_STARTS = 3;
 /** A worker that dies sooner than this after starting delays the next start (doubling, up to the max). */
 const HEALTHY_LIFETIME_MS = 10_000;
 const FIRST_RESPAWN_DELAY_MS = 250;
@@ -56,8 +48,6 @@ const MAX_RESPAWN_DELAY_MS = 10_000;
 export class WorkerPool {
   private readonly members = new Map<string, PoolMember>();
   private readonly exits: Array<{ member: PoolMember; exit: WorkerExit }> = [];
-  private failedStarts = 0;
-  private lastFailure = "";
   /** Workers in a row that died soon after starting, and when the next may start. */
   private crashes = 0;
   private respawnNotBefore = 0;
@@ -88,7 +78,7 @@ export class WorkerPool {
       this.exits.push({ member, exit });
       this.events.wake();
     });
-    await this.options.register(context);
+    await this.options.supervisor.register(context);
     return member;
   }
 
@@ -114,22 +104,14 @@ export class WorkerPool {
     for (const { member, exit } of this.exits.splice(0)) {
       this.members.delete(member.context.runnerId);
       const how = describeExit({ ...exit, ...(member.failure ? { error: member.failure } : {}) });
-      if (member.state === "starting") {
-        this.failedStarts++;
-        this.lastFailure = how;
-      }
+      if (member.state === "starting") this.options.supervisor.noteFailedStart(how);
       if (member.state === "running") this.noteCrash(member);
       if (member.state !== "stopping") {
         this.options.logger.warn(`runner:${member.context.runnerId} worker exited (${how})`);
       }
-      await this.handBack(member);
+      await this.options.supervisor.handBack(member.context, member.held, how);
     }
-    if (this.failedStarts >= MAX_FAILED_STARTS) {
-      this.failedStarts = 0;
-      throw new RunnerNotExecutableError(
-        `${this.options.parentContext.runnerClass} workers exit before they start (last: ${this.lastFailure})`,
-      );
-    }
+    this.options.supervisor.checkFailedStarts();
   }
 
   /**
@@ -153,7 +135,7 @@ export class WorkerPool {
       member.link.kill();
     }
     await Promise.all(members.map((m) => m.link.exited));
-    this.failedStarts = 0;
+    this.options.supervisor.resetFailedStarts();
     await this.reap();
   }
 
@@ -174,7 +156,7 @@ export class WorkerPool {
         member.link.send({
           type: "init",
           init: {
-            ...this.options.childInit(),
+            ...this.options.supervisor.childInit(),
             context: runnerContextToJson(member.context),
             concurrency: this.options.concurrency,
           },
@@ -184,7 +166,7 @@ export class WorkerPool {
         if (member.state === "starting") member.state = "running";
         member.startedAt = Date.now();
         member.idleSince = member.startedAt;
-        this.failedStarts = 0;
+        this.options.supervisor.noteReady();
         break;
       case "load":
         if (member.held.length > 0 && message.held.length === 0) member.idleSince = Date.now();
@@ -207,16 +189,5 @@ export class WorkerPool {
     this.crashes++;
     const delay = Math.min(MAX_RESPAWN_DELAY_MS, FIRST_RESPAWN_DELAY_MS * 2 ** (this.crashes - 1));
     this.respawnNotBefore = now + delay;
-  }
-
-  /** The invocations a dead worker still owns go back to the queue (KILLED, REROUTED). */
-  private async handBack(member: PoolMember): Promise<void> {
-    if (member.held.length === 0) return;
-    const owners = await this.options.ownersOf(member.held);
-    for (const id of member.held) {
-      if (owners.get(id) !== member.context.runnerId) continue;
-      this.options.logger.warn(`invocation:${id} handed back: its worker ${member.context.runnerId} died`);
-      await this.options.reroute(id, member.context);
-    }
   }
 }

@@ -5,12 +5,12 @@
 // (RESUMED, SIGCONT).
 import type { RunnerHandle } from "../../context/execution-context.js";
 import { executeClaimed } from "../../engine/execute.js";
-import { receiveChildApp, runChildEntry } from "../child/child-entry.js";
-import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
-import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
-import { CAN_STOP_PROCESSES } from "../child/worker-link.js";
-import { LazyAbortController } from "../lazy-abort.js";
+import { LazyAbortController } from "../executors/in-process/lazy-abort.js";
 import { runnerContextFromJson } from "../runner-context.js";
+import { receiveChildApp, runChildEntry } from "./child-entry.js";
+import type { InvocationChildMessage, InvocationParentMessage } from "./messages.js";
+import { connectToParent, type ParentChannel } from "./parent-channel.js";
+import { CAN_STOP_PROCESSES } from "./worker-link.js";
 
 type Parent = ParentChannel<InvocationChildMessage, InvocationParentMessage>;
 

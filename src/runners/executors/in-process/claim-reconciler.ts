@@ -1,5 +1,5 @@
-import type { AppCore } from "../engine/app-core.js";
-import { InvocationStatus } from "../status/statuses.js";
+import type { AppCore } from "../../../engine/app-core.js";
+import { InvocationStatus } from "../../../status/statuses.js";
 
 const PAGE = 500;
 

@@ -1,6 +1,6 @@
 import { cpus, loadavg, platform, release } from "node:os";
-import type { Logger } from "../logging/logger.js";
-import type { RunnerContext } from "./runner-context.js";
+import type { Logger } from "../../logging/logger.js";
+import type { RunnerContext } from "../runner-context.js";
 
 /** One framed block (a warning when a signal stopped the runner) describing a runner's shutdown: who, why, and the machine's state. */
 export function logShutdownDiagnostics(

@@ -3,10 +3,10 @@
 // runner context its parent chose, until the parent asks it to stop (SIGTERM or a message) or
 // goes away. It reports the invocations it holds so the parent can scale and recover.
 import { AsyncRunner } from "../async-runner.js";
-import { receiveChildApp, runChildEntry } from "../child/child-entry.js";
-import type { PoolParentMessage, PoolWorkerMessage } from "../child/messages.js";
-import { connectToParent, type ParentChannel } from "../child/parent-channel.js";
 import { runnerContextFromJson } from "../runner-context.js";
+import { receiveChildApp, runChildEntry } from "./child-entry.js";
+import type { PoolParentMessage, PoolWorkerMessage } from "./messages.js";
+import { connectToParent, type ParentChannel } from "./parent-channel.js";
 
 /** How often the held invocations are compared with the last report. */
 const LOAD_CHECK_MS = 100;

@@ -1,8 +1,8 @@
-import type { AppCore } from "../engine/app-core.js";
-import type { FinalWatch } from "../engine/finality-watcher.js";
-import { InvocationStatus } from "../status/statuses.js";
+import type { AppCore } from "../../../engine/app-core.js";
+import type { FinalWatch } from "../../../engine/finality-watcher.js";
+import { InvocationStatus } from "../../../status/statuses.js";
+import type { SlotPool } from "../../core/slot-pool.js";
 import { LazyAbortController } from "./lazy-abort.js";
-import type { SlotPool } from "./slot-pool.js";
 
 /** An invocation a runner owns, from claim until it finishes or is handed back. */
 export interface HeldInvocation {

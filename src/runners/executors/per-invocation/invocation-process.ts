@@ -1,14 +1,10 @@
-import type { AppCore } from "../../engine/app-core.js";
-import type { FinalWatch } from "../../engine/finality-watcher.js";
-import { InvocationNotFoundError } from "../../errors/errors.js";
-import { isFinalStatus } from "../../status/status-table.js";
-import { InvocationStatus } from "../../status/statuses.js";
-import type { InvocationChildMessage, InvocationParentMessage } from "../child/messages.js";
-import type { WorkerLink } from "../child/worker-link.js";
-import type { RunnerContext } from "../runner-context.js";
-import type { SlotPool } from "../slot-pool.js";
-
-export type InvocationProcessLink = WorkerLink<InvocationParentMessage, InvocationChildMessage>;
+import type { AppCore } from "../../../engine/app-core.js";
+import type { FinalWatch } from "../../../engine/finality-watcher.js";
+import { InvocationNotFoundError } from "../../../errors/errors.js";
+import { InvocationStatus } from "../../../status/statuses.js";
+import type { SlotPool } from "../../core/slot-pool.js";
+import type { RunnerContext } from "../../runner-context.js";
+import type { InvocationProcessLink } from "../../supervisor/launchers.js";
 
 /**
  * The parent's record of one ProcessRunner child. starting: loading the app; ready: waiting
@@ -18,7 +14,7 @@ export type InvocationProcessLink = WorkerLink<InvocationParentMessage, Invocati
 export class InvocationProcess {
   phase: "starting" | "ready" | "executing" | "done" = "starting";
   invocationId: string | null = null;
-  /** Whether it counts against `maxProcesses` (executing and not paused). */
+  /** Whether it counts against `maxRunningProcesses` (executing and not paused). */
   holdsSlot = false;
   /** Waiting requests in progress; PAUSED (and SIGSTOPped) while above zero. */
   waits = 0;
@@ -212,23 +208,4 @@ async function resume(host: PauseHost, child: InvocationProcess, invocationId: s
   }
   child.paused = false;
   child.answerHeldBack();
-}
-
-/** The invocation of a child that died while executing it goes back to the queue, if still the child's. */
-export async function handBackIfOwned(
-  app: AppCore,
-  child: InvocationProcess,
-  how: string,
-  reroute: (invocationId: string, context: RunnerContext) => Promise<void>,
-): Promise<void> {
-  const id = child.invocationId;
-  if (!id) return;
-  try {
-    const status = (await app.backend.orchestrator.getStatuses([id])).get(id);
-    if (!status || isFinalStatus(status.status) || status.ownerId !== child.runnerId) return;
-    app.logger.warn(`invocation:${id} handed back: its process exited (${how})`);
-    await reroute(id, child.context);
-  } catch (error) {
-    app.logger.error(`invocation:${id} could not be handed back: ${String(error)}`, { error });
-  }
 }
