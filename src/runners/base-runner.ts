@@ -12,6 +12,7 @@ import { killAndReroute } from "./core/hand-back.js";
 import { HeartbeatTimer } from "./core/heartbeat.js";
 import { sleep } from "./core/idle-wait.js";
 import { logShutdownDiagnostics } from "./core/shutdown-diagnostics.js";
+import { subclassExecutor } from "./core/subclass-executor.js";
 import { importTriggerTaskModules } from "./core/trigger-modules.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
 
@@ -49,7 +50,16 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   private readonly handleSignals: boolean;
   private readonly signalHandler = (signal: NodeJS.Signals) => this.stopRunnerLoop(signal);
 
-  constructor(app: AppCore, options: RunnerOptions, executor: (host: RunnerHost) => RunnerExecutor) {
+  /**
+   * `executor` says how claimed work is executed (the runner classes pass theirs). A subclass
+   * that passes none overrides `runnerLoopIteration()`, `maxParallelSlots` and
+   * `waitingForResults()` itself.
+   */
+  constructor(
+    app: AppCore,
+    options: RunnerOptions = {},
+    executor: (host: RunnerHost) => RunnerExecutor = subclassExecutor,
+  ) {
     this.app = app;
     this.runnerContext = options.runnerContext ?? newRunnerContext(new.target.name);
     this.handleSignals = options.handleSignals ?? true;

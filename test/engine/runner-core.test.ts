@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   AsyncRunner,
+  BaseRunner,
   ConfigError,
   ExternalRunner,
   MultiProcessRunner,
@@ -39,18 +40,36 @@ describe("runner-kind config fields", () => {
     expect(err.message).toContain("the runner being built is AsyncRunner");
   });
 
-  it("from any source but the default: env, run-time assignment", () => {
-    const fromEnv = app({}, { TSNENC__MAX_PROCESSES: "3" });
-    const err = configErrorOf(() => new ProcessRunner(fromEnv, { appModule: APP_MODULE }));
-    expect(err.message).toMatch(
-      /'maxProcesses': 3 \(from env: TSNENC__MAX_PROCESSES\) applies to MultiProcessRunner only/,
-    );
-    expect(err.message).toContain("ProcessRunner");
+  it("from run-time assignment, or from any source when config `runner` names the runner built", () => {
     const atRunTime = app();
     atRunTime.conf.maxRunningProcesses = 2;
     expect(configErrorOf(() => new MultiProcessRunner(atRunTime)).message).toMatch(
       /'maxRunningProcesses': 2 \(from runtime.*applies to ProcessRunner only.*being built is MultiProcessRunner/,
     );
+    const contradicting = app({}, { TSNENC__RUNNER: "ProcessRunner", TSNENC__MAX_PROCESSES: "3" });
+    const err = configErrorOf(() => new ProcessRunner(contradicting, { appModule: APP_MODULE }));
+    expect(err.message).toMatch(
+      /'maxProcesses': 3 \(from env: TSNENC__MAX_PROCESSES\) applies to MultiProcessRunner only/,
+    );
+    expect(err.message).toContain("(ProcessRunner's field is maxRunningProcesses)");
+  });
+
+  it("set in the environment or a file for another configured runner: a warning, not a refusal", () => {
+    // One config may size several runner kinds: a test harness builds an AsyncRunner beside it.
+    const lines: string[] = [];
+    const shared = app({}, { TSNENC__RUNNER: "ThreadRunner", TSNENC__NUM_THREADS: "4" });
+    const warn = shared.logger.warn.bind(shared.logger);
+    shared.logger.warn = (message, fields) => {
+      lines.push(message);
+      warn(message, fields);
+    };
+    expect(new AsyncRunner(shared, { handleSignals: false }).maxParallelSlots).toBe(50);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /config 'numThreads': 4 \(from env: TSNENC__NUM_THREADS\) applies to ThreadRunner only.*ignored/,
+      ),
+    ]);
+    expect(new ThreadRunner(shared).numThreads).toBe(4);
   });
 
   it("size the runner they apply to, and are not checked when left at their defaults", () => {
@@ -70,13 +89,23 @@ describe("runner options", () => {
     const err = configErrorOf(() => new ProcessRunner(app(), { maxProcesses: 2 } as never));
     expect(err.key).toBe("maxProcesses");
     expect(err.message).toMatch(
-      /option maxProcesses: 2 does not apply to ProcessRunner \(it applies to MultiProcessRunner\)/,
+      /'maxProcesses': 2 does not apply to ProcessRunner \(it applies to MultiProcessRunner\); ProcessRunner's option is maxRunningProcesses/,
     );
     expect(configErrorOf(() => new AsyncRunner(app(), { numThreads: 1 } as never)).message).toContain(
       "it applies to ThreadRunner",
     );
-    expect(configErrorOf(() => new ThreadRunner(app(), { nope: true } as never)).message).toContain(
-      "no runner takes it",
+    // A key no runner takes is a subclass's own option: not refused.
+    expect(new ThreadRunner(app(), { nope: true } as never).numThreads).toBeGreaterThan(0);
+  });
+
+  it("sizing options out of range are refused, naming the option and the allowed values", () => {
+    expect(configErrorOf(() => new ThreadRunner(app(), { numThreads: -3 })).message).toBe(
+      "config 'numThreads': ThreadRunner option -3 is not allowed: an integer >= 0 is",
+    );
+    expect(configErrorOf(() => new AsyncRunner(app(), { maxConcurrency: 0 })).key).toBe("maxConcurrency");
+    expect(configErrorOf(() => new ProcessRunner(app(), { warmProcesses: 0 })).key).toBe("warmProcesses");
+    expect(configErrorOf(() => new PersistentProcessRunner(app(), { concurrency: 1.5 })).key).toBe(
+      "concurrency",
     );
   });
 });
@@ -152,5 +181,32 @@ describe("app.runner", () => {
     expect(await whoRuns().result()).toBe(started.runner.runnerId);
     await started.stop();
     expect(a.runner).toBeInstanceOf(ExternalRunner);
+  });
+});
+
+describe("a BaseRunner subclass written the pynenc way (no executor)", () => {
+  it("runs its own runnerLoopIteration() under the core's loop, and stop() ends it", async () => {
+    let iterations = 0;
+    class CountingRunner extends BaseRunner {
+      override get maxParallelSlots(): number {
+        return 1;
+      }
+      override async runnerLoopIteration(): Promise<void> {
+        iterations++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+    const runner = new CountingRunner(app(), { handleSignals: false });
+    const running = runner.run();
+    await until(() => iterations >= 3, "three loop iterations");
+    await runner.stop();
+    await running;
+    expect(runner.isRunning).toBe(false);
+  });
+
+  it("one that overrides nothing is refused when it runs, naming what to override", async () => {
+    class EmptyRunner extends BaseRunner {}
+    const runner = new EmptyRunner(app(), { handleSignals: false });
+    await expect(runner.run()).rejects.toThrow(/EmptyRunner must override maxParallelSlots/);
   });
 });

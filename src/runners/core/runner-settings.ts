@@ -47,12 +47,38 @@ export const RUNNER_OPTION_KEYS: Readonly<Record<RunnerKind, readonly string[]>>
   ProcessRunner: [...COMMON_OPTIONS, ...SPAWNING_OPTIONS, "env", "maxRunningProcesses", "warmProcesses"],
 };
 
+/** The least value of each numeric option (all are integers; sizes of 0 mean "CPU count"). */
+const OPTION_MINIMUM: Readonly<Record<string, number>> = {
+  maxConcurrency: 1,
+  concurrency: 1,
+  numThreads: 0,
+  numProcesses: 0,
+  minProcesses: 1,
+  maxProcesses: 0,
+  maxRunningProcesses: 0,
+  idleTimeoutProcessMs: 0,
+  warmProcesses: 1,
+  stopGraceMs: 0,
+};
+
+/** Names a user of the old ProcessRunner option may still reach for. */
+const RENAMED: Readonly<Partial<Record<RunnerKind, Readonly<Record<string, string>>>>> = {
+  ProcessRunner: { maxProcesses: "maxRunningProcesses" },
+};
+
+/** Every option key some runner kind takes (a key none takes is a subclass's own: not checked). */
+const KNOWN_OPTION_KEYS = new Set(Object.values(RUNNER_OPTION_KEYS).flat());
+
 /**
- * Refuses what does not apply to the runner of kind `kind` being built: a runner-kind config
- * field set explicitly (any source but the default) for another kind, and an option key that
- * is not one of `kind`'s. Each refusal is a ConfigError naming the key, the value, this
- * runner and the runner it applies to. A worker of another runner (its context has a parent)
- * is sized by that runner, so the app's runner-kind fields are not checked for it.
+ * Refuses what does not apply to the runner of kind `kind` being built, each time with a
+ * ConfigError naming the key, the value, this runner and what is allowed:
+ * - an option of another runner kind, or a sizing option that is not an integer in range;
+ * - a runner-kind config field of another kind set for this app in code or at run time, or set
+ *   anywhere while config `runner` names `kind` (the config contradicts itself). Set only in a
+ *   shared file or the environment for another configured runner, it is logged and ignored: one
+ *   config file may size several runner kinds (a test harness builds an AsyncRunner, say).
+ * A worker of another runner (its context has a parent) is sized by that runner, so the app's
+ * runner-kind fields are not checked for it.
  */
 export function refuseForeignSettings(
   app: AppCore,
@@ -62,27 +88,46 @@ export function refuseForeignSettings(
 ): void {
   const allowed = RUNNER_OPTION_KEYS[kind];
   for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || allowed.includes(key)) continue;
+    if (value === undefined) continue;
+    if (allowed.includes(key)) {
+      checkOptionValue(kind, key, value);
+      continue;
+    }
+    if (!KNOWN_OPTION_KEYS.has(key)) continue;
     const owners = (Object.keys(RUNNER_OPTION_KEYS) as RunnerKind[]).filter((k) =>
       RUNNER_OPTION_KEYS[k].includes(key),
     );
-    const where = owners.length > 0 ? `it applies to ${owners.join(", ")}` : "no runner takes it";
+    const renamed = RENAMED[kind]?.[key];
     throw new ConfigError(
       key,
-      `option ${key}: ${show(value)} does not apply to ${kind} (${where}); ${kind} takes ${allowed.join(", ")}`,
+      `${show(value)} does not apply to ${kind} (it applies to ${owners.join(", ")})` +
+        `${renamed ? `; ${kind}'s option is ${renamed}` : ""}; ${kind} takes ${allowed.join(", ")}`,
     );
   }
-  if (isWorker) return;
+  if (!isWorker) checkConfigFields(app, kind);
+}
+
+function checkOptionValue(kind: RunnerKind, key: string, value: unknown): void {
+  const minimum = OPTION_MINIMUM[key];
+  if (minimum === undefined) return;
+  if (typeof value === "number" && Number.isInteger(value) && value >= minimum) return;
+  throw new ConfigError(key, `${kind} option ${show(value)} is not allowed: an integer >= ${minimum} is`);
+}
+
+function checkConfigFields(app: AppCore, kind: RunnerKind): void {
+  const configuredRunner = app.conf.get("runner");
   for (const [field, owner] of Object.entries(RUNNER_KIND_FIELDS) as Array<[RunnerKindField, RunnerKind]>) {
     if (owner === kind) continue;
     const source = app.conf.sourceOf(field);
     if (source.tier === "default") continue;
     const from = source.detail ? `${source.tier}: ${source.detail}` : source.tier;
-    throw new ConfigError(
-      field,
-      `${show(app.conf.get(field))} (from ${from}) applies to ${owner} only, and the runner being built is ${kind}; ` +
-        `remove it, or run a ${owner}`,
-    );
+    const renamed = RENAMED[kind]?.[field];
+    const message =
+      `${show(app.conf.get(field))} (from ${from}) applies to ${owner} only, and the runner being built is ${kind}` +
+      `${renamed ? ` (${kind}'s field is ${renamed})` : ""}`;
+    const explicit = source.tier === "code" || source.tier === "runtime" || configuredRunner === kind;
+    if (explicit) throw new ConfigError(field, `${message}; remove it, or run a ${owner}`);
+    app.logger.warn(`config '${field}': ${message}; ignored`);
   }
 }
 

@@ -169,8 +169,18 @@ export class ProcessPerInvocationExecutor implements RunnerExecutor {
     return claimed;
   }
 
-  /** Hands a claimed invocation (its slot reserved) to a ready child. */
+  /**
+   * Hands a claimed invocation (its slot reserved) to a ready child. A child that exited while
+   * the claim was on its way gets nothing: the slot is freed and the invocation, claimed under
+   * that child's id, is handed back at once instead of waiting for the recovery of dead runners.
+   */
   private assign(child: InvocationProcess, claimed: ClaimedInvocation): void {
+    if (child.gone.signal.aborted) {
+      this.slots.release();
+      const id = claimed.record.invocationId;
+      void this.supervisor.handBack(child.context, [id], "it exited before its invocation was handed over");
+      return;
+    }
     child.phase = "executing";
     child.invocationId = claimed.record.invocationId;
     child.holdsSlot = true;
