@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -36,6 +37,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: [...RUNNER_TESTS, ...PROCESS_TESTS],
+          // In-process tests that wait on Redis and timers: two files at once even on 2 cores
+          // (vitest's default there is one). The later stages keep one, for their timings.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
         },
       },
       {
