@@ -30,6 +30,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Two files at once even on 2 cores (vitest's default there is one): much of every stage
+    // waits (on Redis, on child processes starting, on heartbeats ageing), and the tests are
+    // isolated (fresh app id, SQLite file, Redis keys) with timeouts that allow for the load.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
@@ -37,9 +41,6 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: [...RUNNER_TESTS, ...PROCESS_TESTS],
-          // In-process tests that wait on Redis and timers: two files at once even on 2 cores
-          // (vitest's default there is one). The later stages keep one, for their timings.
-          maxWorkers: Math.max(2, availableParallelism() - 1),
         },
       },
       {
