@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { buildProgram } from "./program.js";
+import { runCli } from "./program.js";
 
-await buildProgram().parseAsync(process.argv);
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;
+// The app's module may hold handles open after `runner start` stopped its runner: end the
+// process once what was written to stdout and stderr is flushed.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

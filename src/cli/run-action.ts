@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import type { CliSession } from "./io.js";
 
 /**
  * An expected failure of a command: its message is printed alone (no stack), then exit `exitCode`.
@@ -23,33 +24,36 @@ function isVerbose(args: readonly unknown[]): boolean {
   return command instanceof Command && command.optsWithGlobals().verbose === true;
 }
 
-/** Prints `error` on stderr (stack only when `verbose` and the error is unexpected) and sets the exit code. */
-export function reportError(error: unknown, verbose: boolean): void {
+/**
+ * Prints `error` through `stderr` (stack only when `verbose` and the error is unexpected);
+ * returns the exit code it means.
+ */
+export function reportError(error: unknown, verbose: boolean, stderr: (text: string) => void): number {
   if (error instanceof CliError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = error.exitCode;
-    return;
+    stderr(`${error.message}\n`);
+    return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   const stack = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : "";
-  process.stderr.write(`error: ${message}${stack}\n`);
-  if (!verbose) process.stderr.write("(run with --verbose for the stack trace)\n");
-  process.exitCode = 1;
+  stderr(`error: ${message}${stack}\n`);
+  if (!verbose) stderr("(run with --verbose for the stack trace)\n");
+  return 1;
 }
 
 /**
- * Wraps a commander action so every command fails the same way: message on stderr, exit code 1
- * (or the CliError's), stack only with the global `--verbose`. Use it for every new command:
- * `cmd.action(runAction(async (options) => { ... }))`.
+ * Wraps a commander action so every command fails the same way: message on the session's
+ * stderr, exit code 1 (or the CliError's), stack only with the global `--verbose`. Use it for
+ * every new command: `cmd.action(runAction(session, async (options) => { ... }))`.
  */
 export function runAction<Args extends unknown[]>(
+  session: CliSession,
   fn: (...args: Args) => void | Promise<void>,
 ): (...args: Args) => Promise<void> {
   return async (...args: Args): Promise<void> => {
     try {
       await fn(...args);
     } catch (error) {
-      reportError(error, isVerbose(args));
+      session.exitCode = reportError(error, isVerbose(args), session.io.stderr);
     }
   };
 }

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, expect, it } from "vitest";
 import type { Tsnenc } from "../../src/index.js";
 import { createTestApp, expectAllHistoriesValid, startRunner } from "../helpers/app.js";
-import { eventually, within } from "../runners/helpers.js";
+import { eventually, within } from "../helpers/waiting.js";
 import { describeWithRedis, REDIS_URL } from "./redis-service.js";
 
 const CHILDREN = 4;

@@ -7,11 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSqliteBackend } from "../../src/backends/sqlite/index.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
 import { makeRecords, sorted } from "../../src/testing/conformance/fixtures.js";
+import { compiledPath } from "../helpers/compiled.js";
+import { within } from "../helpers/waiting.js";
 
 const S = InvocationStatus;
 const dir = mkdtempSync(join(tmpdir(), "tsnenc-sqlite-mp-"));
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
-const CLAIMER = join(process.cwd(), "test", "fixtures", "sqlite-claimer.ts");
+/** The claimer script, compiled (test/helpers/compiled-setup.ts): it starts without tsx. */
+const CLAIMER = compiledPath("test/fixtures/sqlite-claimer.ts");
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -19,7 +21,7 @@ afterAll(() => {
 
 /** A claimer process; `ready` resolves when it has opened the file, `result` with its claimed ids. */
 function startClaimer(path: string, appId: string, runnerId: string, mode = "claim") {
-  const child: ChildProcess = spawn(TSX, [CLAIMER, path, appId, runnerId, mode], {
+  const child: ChildProcess = spawn(process.execPath, [CLAIMER, path, appId, runnerId, mode], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
@@ -107,12 +109,19 @@ describe("sqlite backend across processes", () => {
       const records = makeRecords(50);
       await backend.orchestrator.register({ invocations: records, runnerId: "client", now: Date.now() });
       const seen: string[] = [];
-      const unsubscribe = backend.orchestrator.onFinal((ids) => seen.push(...ids));
-      const claimer = startClaimer(path, appId, "runner-c");
+      let allSeen: () => void = () => {};
+      const fifty = new Promise<void>((resolve) => {
+        allSeen = resolve;
+      });
+      const unsubscribe = backend.orchestrator.onFinal((ids) => {
+        seen.push(...ids);
+        if (seen.length >= 50) allSeen();
+      });
+      const claimer = startClaimer(path, appId, "runner-c", "claim-alone");
       await claimer.ready;
       claimer.go();
       expect(await claimer.result).toHaveLength(50);
-      for (let i = 0; i < 100 && seen.length < 50; i++) await new Promise((r) => setTimeout(r, 50));
+      await within(fifty, 5_000, "onFinal of the 50 invocations").catch(() => {}); // compared below
       unsubscribe();
       expect(sorted(seen)).toEqual(sorted(records.map((r) => r.invocationId)));
     } finally {

@@ -1,25 +1,17 @@
-import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+// The app commands (`config show`, `runner start`) and how they load the app, run in this
+// process through runCli (./run-cli.ts). The smoke tests of cli.smoke.test.ts run the real
+// `tsnenc` process: an app module's own config from env and files, and stopping on SIGTERM.
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliResult, cli as runCli } from "./run-cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX_CLI = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-const MAIN = join(ROOT, "src", "cli", "main.ts");
 const FIXTURES = join(ROOT, "test", "fixtures", "cli");
 const SRC_INDEX_URL = pathToFileURL(join(ROOT, "src", "index.ts")).href;
 const dirs: string[] = [];
-
-/** The CLI's environment: no TSNENC__ variable of the outer process leaks in. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NO_COLOR: "1" };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("TSNENC__")) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
 
 /** A temp project (an ESM package, like a user's) holding `files`. */
 function tempDir(files: Record<string, string> = {}): string {
@@ -30,31 +22,27 @@ function tempDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
-/** A module declaring one app (importing tsnenc from the repo source). */
-function appModule(appId: string, exportName = "app"): string {
+/** A module declaring one app (importing tsnenc from the repo source), with `config` added to its config object. */
+function appModule(appId: string, exportName = "app", config = ""): string {
   return [
     `import { Tsnenc } from ${JSON.stringify(SRC_INDEX_URL)};`,
-    `export const ${exportName} = new Tsnenc({ appId: ${JSON.stringify(appId)} });`,
+    `export const ${exportName} = new Tsnenc({ appId: ${JSON.stringify(appId)}${config} });`,
     "",
   ].join("\n");
 }
 
-function cli(args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [TSX_CLI, MAIN, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: cliEnv(env),
-    timeout: 20_000,
-  });
+/** `tsnenc ...args` in `cwd`, in this process. */
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { cwd, env });
 }
 
 function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
-function expectFailure(res: SpawnSyncReturns<string>, text: string): void {
+function expectFailure(res: CliResult, text: string): void {
   expect(res.stderr).toContain(text);
-  expect(res.status).toBe(1);
+  expect(res.code).toBe(1);
   expect(res.stderr).not.toMatch(/\n\s+at /);
 }
 
@@ -63,55 +51,55 @@ afterAll(() => {
 });
 
 describe("app loading (--app and discovery)", () => {
-  it("loads a TypeScript app with --app", () => {
-    const res = cli(["config", "show", "--app", fixture("ts-app.ts")], tempDir());
+  it("loads a TypeScript app with --app", async () => {
+    const res = await cli(["config", "show", "--app", fixture("ts-app.ts")], tempDir());
     expect(res.stderr).toBe("");
-    expect(res.status).toBe(0);
+    expect(res.code).toBe(0);
     expect(res.stdout).toContain("app cli-ts (");
     expect(res.stdout).toContain("ts-app.ts#app)");
     expect(res.stdout).toMatch(/^appId\s+"cli-ts"\s+code\s+/m);
   });
 
-  it("loads a JavaScript (.mjs) app with --app, from its default export", () => {
-    const res = cli(["config", "show", "--app", fixture("mjs-app.mjs")], tempDir());
-    expect(res.status).toBe(0);
+  it("loads a JavaScript (.mjs) app with --app, from its default export", async () => {
+    const res = await cli(["config", "show", "--app", fixture("mjs-app.mjs")], tempDir());
+    expect(res.code).toBe(0);
     expect(res.stdout).toContain("mjs-app.mjs#default)");
     expect(res.stdout).toMatch(/^appId\s+"cli-mjs"\s+code\s+/m);
   });
 
-  it("resolves --app relative to the working directory, FILE#EXPORT picks one of several", () => {
-    const res = cli(["config", "show", "--app", "two-apps.ts#second"], FIXTURES);
-    expect(res.status).toBe(0);
+  it("resolves --app relative to the working directory, FILE#EXPORT picks one of several", async () => {
+    const res = await cli(["config", "show", "--app", "two-apps.ts#second"], FIXTURES);
+    expect(res.code).toBe(0);
     expect(res.stdout).toContain("app cli-second (two-apps.ts#second)");
   });
 
-  it("refuses a missing module", () => {
+  it("refuses a missing module", async () => {
     const dir = tempDir();
-    expectFailure(cli(["runner", "start", "--app", "nope.ts"], dir), `app module not found: nope.ts`);
+    expectFailure(await cli(["runner", "start", "--app", "nope.ts"], dir), `app module not found: nope.ts`);
   });
 
-  it("refuses a module exporting no app", () => {
+  it("refuses a module exporting no app", async () => {
     expectFailure(
-      cli(["runner", "start", "--app", "no-app.ts"], FIXTURES),
+      await cli(["runner", "start", "--app", "no-app.ts"], FIXTURES),
       "no-app.ts exports no Tsnenc app",
     );
   });
 
-  it("refuses a module exporting several apps", () => {
+  it("refuses a module exporting several apps", async () => {
     expectFailure(
-      cli(["config", "show", "--app", "two-apps.ts"], FIXTURES),
+      await cli(["config", "show", "--app", "two-apps.ts"], FIXTURES),
       "several apps found: two-apps.ts#first (appId cli-first), two-apps.ts#second (appId cli-second)",
     );
   });
 
-  it("reports a module that throws on import", () => {
+  it("reports a module that throws on import", async () => {
     expectFailure(
-      cli(["runner", "start", "--app", "throws.ts"], FIXTURES),
+      await cli(["runner", "start", "--app", "throws.ts"], FIXTURES),
       "importing throws.ts failed: boom at import",
     );
   });
 
-  it("discovers the one app among several files, skipping tests, configs and private modules", () => {
+  it("discovers the one app among several files, skipping tests, configs and private modules", async () => {
     const dir = tempDir({
       "app.ts": appModule("disc"),
       "helper.ts": "// builds on the Tsnenc app in app.ts\nexport const helper = 1;\n",
@@ -123,56 +111,36 @@ describe("app loading (--app and discovery)", () => {
       "types.d.ts": "// Tsnenc\nexport declare const x: number;\n",
       "notes.md": "Tsnenc",
     });
-    const res = cli(["config", "show"], dir);
+    const res = await cli(["config", "show"], dir);
     expect(res.stderr).toBe("");
-    expect(res.status).toBe(0);
+    expect(res.code).toBe(0);
     expect(res.stdout).toContain("app disc (app.ts#app)");
   });
 
-  it("refuses several apps across modules", () => {
+  it("refuses several apps across modules", async () => {
     const dir = tempDir({ "a.ts": appModule("a"), "b.mjs": appModule("b", "worker") });
     expectFailure(
-      cli(["runner", "start"], dir),
+      await cli(["runner", "start"], dir),
       "several apps found: a.ts#app (appId a), b.mjs#worker (appId b) — pass --app",
     );
   });
 
-  it("reports nothing discovered, listing the modules that failed to import", () => {
+  it("reports nothing discovered, listing the modules that failed to import", async () => {
     const dir = tempDir({
       "broken.ts": "// uses Tsnenc\nthrow new Error('broken on purpose');\n",
       "other.ts": "// Tsnenc, but no app\nexport const x = 1;\n",
     });
-    const res = cli(["runner", "start"], dir);
+    const res = await cli(["runner", "start"], dir);
     expectFailure(res, `no module in ${dir} exports a Tsnenc app; pass --app FILE`);
     expect(res.stderr).toContain("broken.ts: broken on purpose");
   });
 });
 
 describe("tsnenc config show", () => {
-  it("shows each field's value and source: env, config file, code and default", () => {
-    const dir = tempDir({
-      "app.ts": appModule("shown"),
-      "tsnenc.config.json": JSON.stringify({ loggingLevel: "warning", maxRetries: 2 }),
-    });
-    const res = cli(["config", "show"], dir, { TSNENC__MAX_CONCURRENCY: "7" });
-    expect(res.status).toBe(0);
-    const out = res.stdout;
-    expect(out).toMatch(/^FIELD\s+VALUE\s+SOURCE\s+DESCRIPTION$/m);
-    expect(out).toMatch(/^maxConcurrency\s+7\s+env:TSNENC__MAX_CONCURRENCY\s+invocations an AsyncRunner/m);
-    expect(out).toMatch(/^loggingLevel\s+"warning"\s+file:tsnenc\.config\.json\s+minimum level/m);
-    expect(out).toMatch(/^maxRetries\s+2\s+file:tsnenc\.config\.json\s+/m);
-    expect(out).toMatch(/^appId\s+"shown"\s+code\s+/m);
-    expect(out).toMatch(/^backend\s+"sqlite"\s+default\s+/m);
-    // aligned: the SOURCE column starts at the same offset on every field line
-    const lines = out.split("\n").filter((l) => /^(maxConcurrency|backend|appId) /.test(l));
-    const offsets = lines.map((l) => l.search(/(env:|default|code)/));
-    expect(new Set(offsets).size).toBe(1);
-  });
-
-  it("--json prints the describe() array", () => {
+  it("--json prints the describe() array", async () => {
     const dir = tempDir({ "tsnenc.config.json": JSON.stringify({ maxConcurrency: 3 }) });
-    const res = cli(["config", "show", "--json"], dir, { TSNENC__APP_ID: "from-env" });
-    expect(res.status).toBe(0);
+    const res = await cli(["config", "show", "--json"], dir, { TSNENC__APP_ID: "from-env" });
+    expect(res.code).toBe(0);
     const rows = JSON.parse(res.stdout) as Array<{
       field: string;
       value: unknown;
@@ -193,94 +161,63 @@ describe("tsnenc config show", () => {
     expect(res.stderr).toContain("(no app module found; showing config from the working directory)");
   });
 
-  it("without an app module, shows the working directory's config", () => {
+  it("without an app module, shows the working directory's config", async () => {
     const dir = tempDir({ "tsnenc.config.json": JSON.stringify({ appId: "dir-only" }) });
-    const res = cli(["config", "show"], dir);
-    expect(res.status).toBe(0);
+    const res = await cli(["config", "show"], dir);
+    expect(res.code).toBe(0);
     expect(res.stdout).toContain("(no app module found; showing config from the working directory)");
     expect(res.stdout).toMatch(/^appId\s+"dir-only"\s+file:tsnenc\.config\.json\s+/m);
   });
 
-  it("with --app, a missing module is still an error", () => {
-    expectFailure(cli(["config", "show", "--app", "missing.mjs"], tempDir()), "app module not found");
+  it("with --app, a missing module is still an error", async () => {
+    expectFailure(await cli(["config", "show", "--app", "missing.mjs"], tempDir()), "app module not found");
   });
 });
 
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts `tsnenc runner start ...args`, sends `signal` once it printed "Starting", and waits for its exit. */
-function runUntilSignal(args: string[], cwd: string, signal: NodeJS.Signals): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, MAIN, "runner", "start", ...args], {
-      cwd,
-      env: cliEnv(),
-    });
-    let stdout = "";
-    let stderr = "";
-    let sent = false;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`runner did not stop in time; stderr:\n${stderr}`));
-    }, 40_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!sent && stderr.includes("Starting")) {
-        sent = true;
-        // Let the runner finish starting (first heartbeat, "started" log) before stopping it.
-        setTimeout(() => child.kill(signal), 300);
-      }
-    });
-    child.on("error", reject);
-    child.on("close", (code, exitSignal) => {
-      clearTimeout(timer);
-      resolve({ code, signal: exitSignal, stdout, stderr });
-    });
-  });
-}
-
 describe("tsnenc runner start", () => {
-  it("runs the app's runner until SIGTERM, then exits 0", async () => {
-    const res = await runUntilSignal(["--app", fixture("ts-app.ts")], tempDir(), "SIGTERM");
-    expect(res.stderr).toMatch(/Starting AsyncRunner \S+ for app cli-ts \(50 slots\)/);
-    expect(res.stderr).toContain("AsyncRunner started");
-    expect(res.stderr).toContain("AsyncRunner stopped");
-    expect(res.stderr).toMatch(/Stopped AsyncRunner \S+ on SIGTERM/);
-    expect(res.code).toBe(0);
-  });
-
-  it("--runner overrides config 'runner'; SIGINT stops it too", async () => {
-    const res = await runUntilSignal(
-      ["--app", fixture("dummy-app.ts"), "--runner", "AsyncRunner"],
-      tempDir(),
-      "SIGINT",
-    );
+  it("--runner overrides config 'runner'; SIGINT stops it, exit code 0", async () => {
+    // A memory-backend app configured with DummyRunner, which cannot execute tasks.
+    const dir = tempDir({
+      "app.ts": appModule(
+        "cli-dummy",
+        "app",
+        ', backend: "memory", runner: "DummyRunner", loggingLevel: "error"',
+      ),
+    });
+    let send: (signal: NodeJS.Signals) => void = () => {};
+    let sent = false;
+    const res = await runCli(["runner", "start", "--runner", "AsyncRunner"], {
+      cwd: dir,
+      onSignal: (listener) => {
+        send = listener;
+      },
+      onStderr: (all) => {
+        // Once it printed "Starting", run() has begun: SIGINT on the next turn.
+        if (sent || !all.includes("Starting")) return;
+        sent = true;
+        setImmediate(() => send("SIGINT"));
+      },
+    });
     expect(res.stderr).toMatch(/Starting AsyncRunner \S+ for app cli-dummy/);
+    expect(res.stderr).toMatch(/Received SIGINT; stopping AsyncRunner/);
     expect(res.stderr).toMatch(/Stopped AsyncRunner \S+ on SIGINT/);
     expect(res.code).toBe(0);
   });
 
-  it("refuses DummyRunner and ExternalRunner", () => {
+  it("refuses DummyRunner and ExternalRunner", async () => {
     expectFailure(
-      cli(["runner", "start", "--app", "dummy-app.ts"], FIXTURES),
+      await cli(["runner", "start", "--app", "dummy-app.ts"], FIXTURES),
       "DummyRunner cannot execute tasks",
     );
     expectFailure(
-      cli(["runner", "start", "--app", "ts-app.ts", "--runner", "ExternalRunner"], FIXTURES),
+      await cli(["runner", "start", "--app", "ts-app.ts", "--runner", "ExternalRunner"], FIXTURES),
       "ExternalRunner cannot execute tasks",
     );
   });
 
-  it("refuses an unknown runner name", () => {
+  it("refuses an unknown runner name", async () => {
     expectFailure(
-      cli(["runner", "start", "--app", "ts-app.ts", "--runner", "NoSuchRunner"], FIXTURES),
+      await cli(["runner", "start", "--app", "ts-app.ts", "--runner", "NoSuchRunner"], FIXTURES),
       "config 'runner'",
     );
   });

@@ -96,9 +96,12 @@ describe("runner life cycle", () => {
   it("SIGTERM stops a runner that handles signals", async () => {
     const a = app();
     const runner = new AsyncRunner(a);
+    const before = process.listenerCount("SIGTERM");
     const done = runner.run();
-    await until(() => runner.isRunning, "runner start");
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(
+      () => runner.isRunning && process.listenerCount("SIGTERM") > before,
+      "the runner to start and listen to SIGTERM",
+    );
     process.emit("SIGTERM", "SIGTERM");
     await done;
     expect(runner.isRunning).toBe(false);

@@ -1,5 +1,6 @@
-// Vitest globalSetup: transpiles (no bundling, same layout) the sources that test processes
-// run (src/ and the runner fixtures) to JavaScript in a fresh temp directory, once per test
+// Vitest globalSetup (of the `runners` and `process` stages, vitest.config.ts): transpiles (no
+// bundling, same layout) the sources that test processes and workers run (src/ and the
+// fixtures) to JavaScript in a fresh temp directory, once per test
 // run. Processes started from there (`node <dir>/src/cli/main.js ...`) and their children
 // run without tsx: a process-per-invocation runner costs ~0.15 CPU-s per child instead of
 // ~0.6 s through tsx. Tests find the directory with `compiledDir()` (./compiled.ts).
@@ -28,7 +29,7 @@ declare module "vitest" {
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Directories (relative to the repository) whose TypeScript files are transpiled. */
-const SOURCE_DIRS = ["src", "test/runners/fixtures"];
+const SOURCE_DIRS = ["src", "test/runners/fixtures", "test/fixtures"];
 /** Non-TypeScript files the compiled sources read next to themselves. */
 const ASSET_DIRS = ["src/backends/redis/scripts"];
 

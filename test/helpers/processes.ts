@@ -17,8 +17,8 @@ export type ProcessBackend =
   | { backend: "redis"; redisUrl: string };
 
 export interface NodeProcessOptions {
-  /** The app's backend, passed as TSNENC__BACKEND and TSNENC__SQLITE_PATH / TSNENC__REDIS_URL. */
-  backend: ProcessBackend;
+  /** The app's backend, passed as TSNENC__BACKEND and TSNENC__SQLITE_PATH / TSNENC__REDIS_URL (none: the app's own). */
+  backend?: ProcessBackend;
   /** Further config (appId, heartbeat intervals, runner sizes...), passed as TSNENC__* variables. */
   config?: TsnencConfig;
   /** Working directory (a fresh temp directory: config files there are read by the app). */

@@ -1,5 +1,7 @@
-import { AsyncRunner } from "../../src/runners/async-runner.js";
+import { tsnenc } from "./helpers.js";
 import { describeRunnerSuite } from "./runner-suite.js";
+
+const { AsyncRunner } = tsnenc;
 
 await describeRunnerSuite(
   "AsyncRunner",

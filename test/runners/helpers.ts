@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, expect } from "vitest";
 import type { AppCore } from "../../src/engine/app-core.js";
@@ -11,17 +10,35 @@ import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
 import { REDIS_URL } from "../backends/redis-service.js";
 import { expectAllHistoriesValid } from "../helpers/app.js";
+import { compiledPath } from "../helpers/compiled.js";
 import { redisKeysOf } from "../helpers/redis-keys.js";
 
 export { eventually, within } from "../helpers/waiting.js";
 
-import { app } from "./fixtures/runner-app.js";
+/**
+ * tsnenc and the fixture app as compiled by test/helpers/compiled-setup.ts: the runner tests
+ * take the runner classes and the app from there, so that the runners' thread and process
+ * workers (entry scripts next to the runner's module, and the app module) are JavaScript and
+ * start without tsx. Same code as src/ and fixtures/runner-app.ts, typed as them.
+ */
+export const tsnenc = (await import(compiledPath("src/index.ts"))) as typeof import("../../src/index.js");
+/** The compiled fixtures/runner-app.ts (client, in-process runners and workers use this copy). */
+export const fixtures = (await import(
+  compiledPath("test/runners/fixtures/runner-app.ts")
+)) as typeof import("./fixtures/runner-app.js");
 
-/** The module the runners' children import. */
+const { app } = fixtures;
+
+/** The module the runners' children import: the compiled fixture app. */
 export const APP_MODULE: AppModuleRef = {
-  path: fileURLToPath(new URL("./fixtures/runner-app.ts", import.meta.url)),
+  path: compiledPath("test/runners/fixtures/runner-app.ts"),
   exportName: "app",
 };
+
+/** The compiled copy of a fixture app module of this directory, e.g. "broken-app". */
+export function compiledFixture(name: string): AppModuleRef {
+  return { path: compiledPath(`test/runners/fixtures/${name}.ts`), exportName: "app" };
+}
 
 /** The backends the runner tests run on: both are shared by processes and threads. */
 export type RunnerBackend = "sqlite" | "redis";

@@ -1,10 +1,18 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MultiProcessRunner } from "../../src/runners/multi-process-runner.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
-import { app, blockOnce, hold, readMarks } from "./fixtures/runner-app.js";
-import { APP_MODULE, eventually, useRunnerTestEnv, within } from "./helpers.js";
+import {
+  APP_MODULE,
+  compiledFixture,
+  eventually,
+  fixtures,
+  tsnenc,
+  useRunnerTestEnv,
+  within,
+} from "./helpers.js";
 import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
+
+const { MultiProcessRunner } = tsnenc;
+const { app, blockOnce, hold, readMarks } = fixtures;
 
 const makeMultiProcessRunner: MakeRunner = (app, appModule) =>
   new MultiProcessRunner(app, {
@@ -84,10 +92,7 @@ describe("MultiProcessRunner", () => {
   }, async () => {
     const runner = new MultiProcessRunner(app, {
       handleSignals: false,
-      appModule: {
-        path: fileURLToPath(new URL("./fixtures/broken-app.ts", import.meta.url)),
-        exportName: "app",
-      },
+      appModule: compiledFixture("broken-app"),
       minProcesses: 1,
       maxProcesses: 1,
     });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { PersistentProcessRunner } from "../../src/runners/persistent-process-runner.js";
-import { app, blockOnce, fib, readMarks } from "./fixtures/runner-app.js";
-import { APP_MODULE, eventually, mostExecutingAtOnce, useRunnerTestEnv, within } from "./helpers.js";
+import {
+  APP_MODULE,
+  eventually,
+  fixtures,
+  mostExecutingAtOnce,
+  tsnenc,
+  useRunnerTestEnv,
+  within,
+} from "./helpers.js";
 import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
+
+const { PersistentProcessRunner } = tsnenc;
+const { app, blockOnce, fib, readMarks } = fixtures;
 
 const makePersistentProcessRunner: MakeRunner = (app, appModule) =>
   new PersistentProcessRunner(app, { handleSignals: false, appModule, numProcesses: 2, concurrency: 2 });

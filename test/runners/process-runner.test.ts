@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ProcessRunner } from "../../src/runners/process-runner.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
-import { app, tenTimesIncrement } from "./fixtures/runner-app.js";
-import { APP_MODULE, useRunnerTestEnv, within } from "./helpers.js";
+import { APP_MODULE, fixtures, tsnenc, useRunnerTestEnv, within } from "./helpers.js";
 import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
 
 const S = InvocationStatus;
+const { ProcessRunner } = tsnenc;
+const { app, tenTimesIncrement } = fixtures;
 
 const makeProcessRunner: MakeRunner = (app, appModule) =>
   new ProcessRunner(app, { handleSignals: false, appModule, maxRunningProcesses: 2 });

@@ -4,12 +4,13 @@ import type { BaseRunner } from "../../src/runners/base-runner.js";
 import type { AppModuleRef } from "../../src/runners/child/app-module.js";
 import { InvocationStatus } from "../../src/status/statuses.js";
 import { describeWithRedis } from "../backends/redis-service.js";
-import { add, app, blockOnce, flaky, noop, readMarks, sumOfIncrements } from "./fixtures/runner-app.js";
-import { APP_MODULE, eventually, type RunnerBackend, useRunnerTestEnv, within } from "./helpers.js";
+import { APP_MODULE, eventually, fixtures, type RunnerBackend, useRunnerTestEnv, within } from "./helpers.js";
+
+const { add, app, blockOnce, flaky, noop, readMarks, sumOfIncrements } = fixtures;
 
 const S = InvocationStatus;
 
-/** A new runner of the kind under test (not started), for the fixture app. */
+/** A new runner of the kind under test (not started), for the fixture app (classes: `tsnenc` of ./helpers.ts). */
 export type MakeRunner = (app: Tsnenc, appModule: AppModuleRef) => BaseRunner;
 
 export interface RunnerSuiteOptions {

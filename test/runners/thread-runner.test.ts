@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Tsnenc } from "../../src/index.js";
-import { MultiProcessRunner } from "../../src/runners/multi-process-runner.js";
-import { ProcessRunner } from "../../src/runners/process-runner.js";
-import { ThreadRunner } from "../../src/runners/thread-runner.js";
-import { createTestApp } from "../helpers/app.js";
-import { app, fib } from "./fixtures/runner-app.js";
-import { APP_MODULE, mostExecutingAtOnce, useRunnerTestEnv, within } from "./helpers.js";
+import { APP_MODULE, fixtures, mostExecutingAtOnce, tsnenc, useRunnerTestEnv, within } from "./helpers.js";
 import { describeRunnerSuite, type MakeRunner } from "./runner-suite.js";
+
+const { MultiProcessRunner, ProcessRunner, ThreadRunner } = tsnenc;
+const { app, fib } = fixtures;
+
+/** A fresh app of the compiled copy on the memory backend. */
+function createMemoryApp(): Tsnenc {
+  return new tsnenc.Tsnenc({ appId: `memory-${Date.now()}`, backend: "memory", loggingLevel: "error" });
+}
 
 const makeThreadRunner: MakeRunner = (app, appModule) =>
   new ThreadRunner(app, { handleSignals: false, appModule, numThreads: 2, concurrency: 2 });
@@ -39,7 +42,7 @@ describe("ThreadRunner", () => {
       (a: Tsnenc) => new MultiProcessRunner(a, { handleSignals: false, appModule: APP_MODULE }),
     ],
   ] as const)("%s refuses the memory backend, which its workers cannot see", async (_name, make) => {
-    const memoryApp = createTestApp();
+    const memoryApp = createMemoryApp();
     try {
       await expect(make(memoryApp).run()).rejects.toThrow(/memory backend is not shared/);
     } finally {

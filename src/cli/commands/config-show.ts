@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { Tsnenc } from "../../app/tsnenc.js";
 import type { ConfigFieldDescription } from "../../config/resolve.js";
 import type { ConfigSource } from "../../config/sources.js";
+import { type CliSession, processIo } from "../io.js";
 import { loadApp, NoAppFoundError } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
@@ -15,16 +16,10 @@ export interface ConfigShowOptions {
 
 export interface ConfigShowIo {
   cwd: string;
+  /** Environment of the config shown when no app module is found (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   stdout(text: string): void;
   stderr(text: string): void;
-}
-
-function processIo(): ConfigShowIo {
-  return {
-    cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  };
 }
 
 const NO_APP_NOTE = "(no app module found; showing config from the working directory)";
@@ -92,7 +87,7 @@ export async function configShow(options: ConfigShowOptions, io: ConfigShowIo = 
   } catch (error) {
     if (!(error instanceof NoAppFoundError) || options.app !== undefined) throw error;
     try {
-      app = new Tsnenc({}, { cwd: io.cwd });
+      app = new Tsnenc({}, { cwd: io.cwd, env: io.env ?? process.env });
     } catch (configError) {
       throw new CliError(configError instanceof Error ? configError.message : String(configError));
     }
@@ -109,7 +104,7 @@ export async function configShow(options: ConfigShowOptions, io: ConfigShowIo = 
   io.stdout(renderConfigTable(rows, io.cwd));
 }
 
-export function registerConfigCommands(program: Command): void {
+export function registerConfigCommands(program: Command, session: CliSession): void {
   const config = program.command("config").description("inspect the resolved configuration");
   config
     .command("show")
@@ -117,8 +112,8 @@ export function registerConfigCommands(program: Command): void {
     .option("--app <file>", "app module (.ts/.mts/.js/.mjs, optionally FILE#EXPORT); default: discovered")
     .option("--json", "print the fields as JSON")
     .action(
-      runAction(async (opts: { app?: string; json?: boolean }) => {
-        await configShow({ app: opts.app, json: opts.json === true });
+      runAction(session, async (opts: { app?: string; json?: boolean }) => {
+        await configShow({ app: opts.app, json: opts.json === true }, session.io);
       }),
     );
 }

@@ -4,6 +4,7 @@ import type { RunnerName } from "../../config/fields.js";
 import { hasBrand } from "../../identity/brand.js";
 import type { BaseRunner } from "../../runners/base-runner.js";
 import type { AppModuleRef } from "../../runners/child/app-module.js";
+import { type CliSession, onProcessSignals } from "../io.js";
 import { loadApp } from "../load-app.js";
 import { CliError, runAction } from "../run-action.js";
 
@@ -19,6 +20,8 @@ export interface RunnerStartIo {
   stderr(text: string): void;
   /** Ends the process (the app's module may hold handles open after the runner stopped). */
   exit(code: number): void;
+  /** Calls `listener` on SIGINT and SIGTERM until the returned function is called (default: this process's). */
+  onSignal?(listener: (signal: NodeJS.Signals) => void): () => void;
 }
 
 function processIo(): RunnerStartIo {
@@ -97,8 +100,7 @@ export async function runnerStart(
     // The runner stops itself on SIGINT/SIGTERM by default; this covers one built without handlers.
     runner.stopRunnerLoop(signal);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopListening = (io.onSignal ?? onProcessSignals)(onSignal);
   try {
     io.stderr(`Starting ${runner.runnerClass} ${runner.runnerId} for app ${app.appId} (${slots} slots)\n`);
     try {
@@ -107,14 +109,13 @@ export async function runnerStart(
       await app.close();
     }
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
   io.stderr(`Stopped ${runner.runnerClass} ${runner.runnerId}${stopSignal ? ` on ${stopSignal}` : ""}\n`);
   io.exit(0);
 }
 
-export function registerRunnerCommands(program: Command): void {
+export function registerRunnerCommands(program: Command, session: CliSession): void {
   const runner = program.command("runner").description("run the workers of an app");
   runner
     .command("start")
@@ -125,8 +126,8 @@ export function registerRunnerCommands(program: Command): void {
       "runner class, overriding config 'runner' (default: config 'runner', else AsyncRunner)",
     )
     .action(
-      runAction(async (opts: { app?: string; runner?: string }) => {
-        await runnerStart({ app: opts.app, runner: opts.runner });
+      runAction(session, async (opts: { app?: string; runner?: string }) => {
+        await runnerStart({ app: opts.app, runner: opts.runner }, { ...session.io, exit: session.exit });
       }),
     );
 }

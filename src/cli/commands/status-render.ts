@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { renderStatusMachineSvg } from "../../status/render-svg.js";
 import { renderStatusMachineText } from "../../status/render-text.js";
+import { type CliSession, processIo } from "../io.js";
 import { CliError, runAction } from "../run-action.js";
 
 /** Where the committed diagram lives, relative to the working directory. */
@@ -21,10 +22,6 @@ export interface StatusRenderOptions {
 export interface StatusRenderIo {
   cwd: string;
   stdout(text: string): void;
-}
-
-function processIo(): StatusRenderIo {
-  return { cwd: process.cwd(), stdout: (text) => process.stdout.write(text) };
 }
 
 export function renderStatusMachine(format: StatusRenderFormat): string {
@@ -71,7 +68,7 @@ export async function statusRender(
   io.stdout(`Wrote ${output}\n`);
 }
 
-export function registerStatusCommands(program: Command): void {
+export function registerStatusCommands(program: Command, session: CliSession): void {
   const status = program.command("status").description("inspect the invocation status machine");
   status
     .command("render")
@@ -80,8 +77,11 @@ export function registerStatusCommands(program: Command): void {
     .option("--output <file>", `file to write or check (svg --check defaults to ${DEFAULT_SVG_PATH})`)
     .option("--check", "exit 1 when the output file is missing or differs from the current status table")
     .action(
-      runAction(async (opts: { format: StatusRenderFormat; output?: string; check?: boolean }) => {
-        await statusRender({ format: opts.format, output: opts.output, check: opts.check === true });
+      runAction(session, async (opts: { format: StatusRenderFormat; output?: string; check?: boolean }) => {
+        await statusRender(
+          { format: opts.format, output: opts.output, check: opts.check === true },
+          session.io,
+        );
       }),
     );
 }

@@ -74,9 +74,9 @@ const KNOWN_OPTION_KEYS = new Set(Object.values(RUNNER_OPTION_KEYS).flat());
  * ConfigError naming the key, the value, this runner and what is allowed:
  * - an option of another runner kind, or a sizing option that is not an integer in range;
  * - a runner-kind config field of another kind set for this app in code or at run time, or set
- *   anywhere while config `runner` names `kind` (the config contradicts itself). Set only in a
- *   shared file or the environment for another configured runner, it is logged and ignored: one
- *   config file may size several runner kinds (a test harness builds an AsyncRunner, say).
+ *   anywhere while the config's sources name `kind` as config `runner` (the config contradicts
+ *   itself). Set only in a shared file or the environment otherwise, it is logged and ignored:
+ *   one config file may size several runner kinds (`runner start --runner`, a test harness).
  * A worker of another runner (its context has a parent) is sized by that runner, so the app's
  * runner-kind fields are not checked for it.
  */
@@ -115,7 +115,9 @@ function checkOptionValue(kind: RunnerKind, key: string, value: unknown): void {
 }
 
 function checkConfigFields(app: AppCore, kind: RunnerKind): void {
-  const configuredRunner = app.conf.get("runner");
+  // The runner named by the config's sources; a run-time choice (`tsnenc runner start --runner`)
+  // picks one of the runners a shared config may size, so it does not make the others' fields wrong.
+  const configuredRunner = app.conf.sourceOf("runner").tier === "runtime" ? "" : app.conf.get("runner");
   for (const [field, owner] of Object.entries(RUNNER_KIND_FIELDS) as Array<[RunnerKindField, RunnerKind]>) {
     if (owner === kind) continue;
     const source = app.conf.sourceOf(field);
