@@ -19,6 +19,7 @@ export const PROCESS_TESTS = [
   "test/runners/redis-race.test.ts",
   "test/backends/sqlite-multiprocess.test.ts",
   "test/cli/*.smoke.test.ts",
+  "test/backends/driver-loading.test.ts",
 ];
 /** Tests of the `runners` stage: runner classes in this process, workers on compiled sources. */
 export const RUNNER_TESTS = ["test/runners/*.test.ts"];

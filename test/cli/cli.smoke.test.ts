@@ -84,7 +84,9 @@ describe("tsnenc as a process", () => {
     const proc = tsnenc(["runner", "start", "--app", "app.ts"], dir, { TSNENC__MAX_CONCURRENCY: "1" });
     await proc.waitForOutput(/Starting AsyncRunner \S+ for app cli-ts \(1 slots\)/, "stderr");
     await proc.waitForOutput(/AsyncRunner started/, "stderr");
-    const client = new Tsnenc({ appId: "cli-ts", loggingLevel: "error" }, { cwd: dir, env: {} });
+    // The runner's default SQLite file, under its working directory.
+    const sqlitePath = join(dir, ".tsnenc", "tsnenc.db");
+    const client = new Tsnenc({ appId: "cli-ts", sqlitePath, loggingLevel: "error" }, { cwd: dir, env: {} });
     const fib = client.task("fib", async (_n: number): Promise<number> => 0);
     try {
       expect(await within((await fib(5)).result(), 25_000, "fib(5) on one slot")).toBe(5);
