@@ -11,8 +11,8 @@ import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
 import { killAndReroute } from "./core/hand-back.js";
 import { HeartbeatTimer } from "./core/heartbeat.js";
 import { sleep } from "./core/idle-wait.js";
+import { subclassExecutor } from "./core/non-executing-executor.js";
 import { logShutdownDiagnostics } from "./core/shutdown-diagnostics.js";
-import { subclassExecutor } from "./core/subclass-executor.js";
 import { importTriggerTaskModules } from "./core/trigger-modules.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
 

@@ -2,30 +2,8 @@ import type { AppCore } from "../engine/app-core.js";
 import { RunnerNotExecutableError } from "../errors/errors.js";
 import { brandClass } from "../identity/brand.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
-import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
+import { placeholderExecutor } from "./core/non-executing-executor.js";
 import { externalRunnerContext, type RunnerContext } from "./runner-context.js";
-
-/** The executor of a placeholder: it executes nothing, and waiting through it just waits. */
-function notExecutable(host: RunnerHost): RunnerExecutor {
-  const refuse = (): never => {
-    throw new RunnerNotExecutableError(`${host.runnerContext.runnerClass} cannot execute tasks`);
-  };
-  return {
-    get maxParallelSlots(): number {
-      return refuse();
-    },
-    childRunnerIds: () => [],
-    prepare: refuse,
-    start: async () => refuse(),
-    iteration: async () => refuse(),
-    waitingForResults: (_running, ids) => host.app.finality.waitForFinal(ids),
-    wake: () => {},
-    stop: async () => {},
-    onHeartbeat: async () => {},
-    reportChildHeartbeats: async () => {},
-    shutdownDetails: () => [],
-  };
-}
 
 /**
  * The runner of an app outside any runner process: it cannot execute tasks, and waiting for
@@ -33,7 +11,7 @@ function notExecutable(host: RunnerHost): RunnerExecutor {
  */
 export class DummyRunner extends BaseRunner {
   constructor(app: AppCore, options: RunnerOptions = {}) {
-    super(app, options, notExecutable);
+    super(app, options, placeholderExecutor);
   }
 
   static override memCompatible(): boolean {
