@@ -1,21 +1,23 @@
 import type { Backend } from "../backends/contract/index.js";
-import { checkBackendSettings, createBackend, resolveBackendDefinition } from "../backends/create-backend.js";
+import {
+  checkBackendSettings,
+  createBackend,
+  guardBackendAssignments,
+  resolveBackendDefinition,
+} from "../backends/create-backend.js";
 import { type BackendDefinition, definitionGivenInCode } from "../backends/definition.js";
 import type { BackendName } from "../backends/names.js";
 import { ClientDataCodec } from "../client-data/index.js";
 import { type AppConfig, type AppConfigValues, createAppConfig, loadConfigSources } from "../config/index.js";
 import type { RunnerHandle } from "../context/execution-context.js";
-import { getExecutionContext } from "../context/execution-context.js";
 import type { EngineSettings } from "../engine/app-core.js";
 import { FinalityWatcher } from "../engine/finality-watcher.js";
 import type { TaskDefinition } from "../engine/task-definition.js";
 import type { ErrorClass } from "../errors/errors.js";
 import { ConfigError, DuplicateTaskError, InvalidTaskOptionsError } from "../errors/errors.js";
-import { brandClass, hasBrand } from "../identity/brand.js";
+import { brandClass } from "../identity/brand.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import type { BaseRunner } from "../runners/base-runner.js";
-import { createRunner } from "../runners/create-runner.js";
-import { ExternalRunner } from "../runners/dummy-runner.js";
 import { externalRunnerContext } from "../runners/runner-context.js";
 import type { Serializer } from "../serializer/contract.js";
 import { defaultKnownErrorClasses } from "../serializer/error-codec.js";
@@ -23,6 +25,7 @@ import { createSerializer, type RegistrableClass } from "../serializer/index.js"
 import { type DirectTaskOptions, directCaller, splitDirectTaskOptions } from "../task/direct-task.js";
 import { createTask, type Task, type TaskHost } from "../task/task.js";
 import type { TaskOptions } from "../task/task-options.js";
+import { AppRunners } from "./app-runners.js";
 
 /**
  * Config values for the app; any field of the config (see `tsnenc config show`). In code,
@@ -66,11 +69,7 @@ export class Tsnenc implements TaskHost {
   private lazySerializer: Serializer | undefined;
   private lazyFinality: FinalityWatcher | undefined;
   private lazyClientData: ClientDataCodec | undefined;
-  /** The runner set on the app (`app.runner = ...`), or created from config `runner`. */
-  private appRunner: BaseRunner | undefined;
-  /** Runners of this process that are running now, the latest started last. */
-  private readonly runningRunners: BaseRunner[] = [];
-  private placeholder: ExternalRunner | undefined;
+  private readonly runners = new AppRunners(this, () => this.conf.runner);
 
   /**
    * Builds the app: resolves its config from `config` and every other source, and checks the
@@ -87,6 +86,7 @@ export class Tsnenc implements TaskHost {
     this.conf = createAppConfig(codeValues, loadConfigSources(environment));
     resolveBackendDefinition(this.conf, this.ownBackend);
     checkBackendSettings(this.conf, this.ownBackend);
+    guardBackendAssignments(this.conf, this.ownBackend, () => this.lazyBackend);
   }
 
   get appId(): string {
@@ -167,30 +167,17 @@ export class Tsnenc implements TaskHost {
    * whose `run()` throws a RunnerNotExecutableError.
    */
   get runner(): BaseRunner {
-    const current = getExecutionContext(this.appId)?.runner;
-    if (hasBrand<BaseRunner>(current, "BaseRunner")) return current;
-    const running = this.runningRunners.at(-1);
-    if (running) return running;
-    if (this.appRunner) return this.appRunner;
-    if (this.conf.runner !== "") {
-      this.appRunner = createRunner(this, this.conf.runner);
-      return this.appRunner;
-    }
-    this.placeholder ??= new ExternalRunner(this);
-    return this.placeholder;
+    return this.runners.current();
   }
 
   /** Sets the app's runner; `undefined` forgets it (the next read builds one from config `runner`). */
   set runner(runner: BaseRunner | undefined) {
-    this.appRunner = runner;
+    this.runners.choose(runner);
   }
 
   /** @internal Called by runners as they start and stop (see `runner`). */
   setRunningRunner(runner: RunnerHandle, running: boolean): void {
-    if (!hasBrand<BaseRunner>(runner, "BaseRunner")) return;
-    const at = this.runningRunners.indexOf(runner);
-    if (at >= 0) this.runningRunners.splice(at, 1);
-    if (running) this.runningRunners.push(runner);
+    this.runners.setRunning(runner, running);
   }
 
   /** Registers a task. `id` must be unique in the app; options are validated now. */

@@ -100,3 +100,38 @@ export function createBackend(
   }
   return backend;
 }
+
+/** Fields that say which backend (and which of its data) an app uses. */
+const BACKEND_FIELDS: ReadonlySet<string> = new Set([
+  "appId",
+  "backend",
+  "sqlitePath",
+  "redisUrl",
+  "postgresUrl",
+  "broker",
+  "rabbitmqUrl",
+]);
+
+/**
+ * Checks each run-time assignment of a field that says which backend and data the app uses at
+ * once (like the constructor's values), and refuses it while the backend is open: the app would
+ * go on using the old one without a word. `app.close()` first.
+ */
+export function guardBackendAssignments(
+  conf: BackendSettings & { guardAssignments(guard: (field: FieldName) => void): void },
+  own: BackendDefinition | undefined,
+  openBackend: () => Backend | undefined,
+): void {
+  conf.guardAssignments((field) => {
+    if (!BACKEND_FIELDS.has(field)) return;
+    const open = openBackend();
+    if (open) {
+      throw new ConfigError(
+        field,
+        `cannot change while the app's backend (${open.kind}) is open; call app.close() first`,
+      );
+    }
+    resolveBackendDefinition(conf, own);
+    checkBackendSettings(conf, own);
+  });
+}

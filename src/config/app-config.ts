@@ -28,6 +28,7 @@ export class AppConfig implements AppRuntimeLookup {
   readonly #codeLayer: SourceLayer;
   readonly #resolved = new Map<FieldName, SourceEntry>();
   readonly #runtime = new Map<FieldName, SourceEntry>();
+  readonly #guards: Array<(field: FieldName) => void> = [];
 
   /**
    * `codeValues`: the values given to the app constructor / builder (camelCase fields, optionally
@@ -66,7 +67,23 @@ export class AppConfig implements AppRuntimeLookup {
 
   #assign(field: string, value: unknown): void {
     const spec = requireField(field);
+    const before = this.#runtime.get(spec.name);
     this.#runtime.set(spec.name, runtimeEntry(spec, value, "app conf"));
+    try {
+      for (const guard of this.#guards) guard(spec.name);
+    } catch (error) {
+      if (before) this.#runtime.set(spec.name, before);
+      else this.#runtime.delete(spec.name);
+      throw error;
+    }
+  }
+
+  /**
+   * Adds a check of run-time assignments: it runs after the new value is in place and may throw
+   * (a ConfigError naming the field) to refuse it, which puts the previous value back.
+   */
+  guardAssignments(guard: (field: FieldName) => void): void {
+    this.#guards.push(guard);
   }
 
   get<K extends FieldName>(field: K): AppConfigValues[K] {

@@ -47,7 +47,12 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   private lastServicesAt = 0;
   private stopped: Promise<void> = Promise.resolve();
   private resolveStopped: () => void = () => {};
-  private readonly handleSignals: boolean;
+  private startup = deferred();
+  /**
+   * Stop on SIGINT/SIGTERM while running (option `handleSignals`, default true). Set it before
+   * `run()`; a host that handles signals itself (the CLI) turns it off.
+   */
+  handleSignals: boolean;
   private readonly signalHandler = (signal: NodeJS.Signals) => this.stopRunnerLoop(signal);
 
   /**
@@ -138,10 +143,12 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
+    const startup = this.startup.settled ? (this.startup = deferred()) : this.startup;
     this.started = true;
     this.running = true;
     try {
       await this.onStart();
+      startup.resolve();
       let failures = 0;
       let yieldedAt = Date.now();
       while (this.running) {
@@ -170,6 +177,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
       }
     } catch (error) {
       this.logger.error(`runner:${this.runnerId} stopped on an error: ${String(error)}`, { error });
+      startup.reject(error);
       throw error;
     } finally {
       this.running = false;
@@ -177,6 +185,7 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
       try {
         await this.onStop();
       } finally {
+        startup.resolve(); // stopped before it had started: nothing to wait for any more
         this.removeSignalHandlers();
         this.app.setRunningRunner(this, false);
         this.loopActive = false;
@@ -205,6 +214,16 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
   /** `await using runner = new AsyncRunner(app)`: the runner is stopped at the end of the scope. */
   [asyncDispose](): Promise<void> {
     return this.stop();
+  }
+
+  /**
+   * Resolves once `run()` has started (signal handlers, first heartbeat, executor ready, so
+   * claims are under way), or once it stopped if it was stopped first; rejects with the error
+   * that ended `run()` before it started (a refused backend, children that cannot start). Called
+   * before `run()`, it waits for it; after a run has ended, it reports that run.
+   */
+  waitUntilStarted(): Promise<void> {
+    return this.startup.promise;
   }
 
   /** True once `run()` has fully exited (at once if it never started); false after `timeoutMs`. */
@@ -324,3 +343,34 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
 }
 
 brandClass(BaseRunner, "BaseRunner");
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  settled: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** A promise settled from outside, once; its rejection is never unhandled (callers get it). */
+function deferred(): Deferred {
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  promise.catch(() => {});
+  const d: Deferred = {
+    promise,
+    settled: false,
+    resolve() {
+      if (d.settled) return;
+      d.settled = true;
+      settle?.resolve();
+    },
+    reject(error) {
+      if (d.settled) return;
+      d.settled = true;
+      settle?.reject(error);
+    },
+  };
+  return d;
+}

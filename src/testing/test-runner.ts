@@ -79,6 +79,13 @@ export async function startTestRunner(app: Tsnenc, options: TestRunnerOptions = 
     })();
     return stopping;
   };
+  // A runner that cannot start (a refused backend, say) fails the test here, not at its timeout.
+  try {
+    await runner.waitUntilStarted();
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
   return { app, appId, runner, stop, [Symbol.asyncDispose]: stop };
 }
 

@@ -97,13 +97,28 @@ describe("config backend: the registry", () => {
     expect(postgres.message).toContain("no PostgreSQL backend");
   });
 
-  it("checks a run-time assignment of backend when the backend opens", () => {
+  it("checks a run-time assignment of a backend field at once, and refuses one while the backend is open", async () => {
     const app = build({ backend: "memory" });
     apps.push(app);
-    app.conf.backend = "nope";
-    refusal(() => app.backend, "backend");
-    app.conf.backend = "memory";
+    refusal(() => {
+      app.conf.backend = "nope";
+    }, "backend");
+    expect(app.conf.backend).toBe("memory"); // the refused value is not kept
+    refusal(() => {
+      app.conf.broker = "rabbitmq";
+    }, "broker");
     expect(app.backend.kind).toBe("memory");
+    const whileOpen = refusal(() => {
+      app.conf.appId = "another";
+    }, "appId");
+    expect(whileOpen.message).toBe(
+      "config 'appId': cannot change while the app's backend (memory) is open; call app.close() first",
+    );
+    app.conf.maxConcurrency = 3; // other fields are not the backend's: accepted
+    await app.close();
+    app.conf.appId = "another";
+    expect(app.backend.kind).toBe("memory");
+    expect(app.appId).toBe("another");
   });
 
   it("takes backend names in any case, as other enum-like fields", () => {

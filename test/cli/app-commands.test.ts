@@ -204,6 +204,31 @@ describe("tsnenc runner start", () => {
     expect(res.code).toBe(0);
   });
 
+  it("a second signal while stopping ends the run at once: exit code 143 after SIGTERM", async () => {
+    const dir = tempDir({
+      "app.ts": appModule("cli-twice", "app", ', backend: "memory", loggingLevel: "error"'),
+    });
+    let send: (signal: NodeJS.Signals) => void = () => {};
+    let sent = false;
+    const res = await runCli(["runner", "start"], {
+      cwd: dir,
+      onSignal: (listener) => {
+        send = listener;
+      },
+      onStderr: (all) => {
+        if (sent || !all.includes("Starting")) return;
+        sent = true;
+        setImmediate(() => {
+          send("SIGINT");
+          send("SIGTERM"); // before the runner has stopped
+        });
+      },
+    });
+    expect(res.stderr).toMatch(/Received SIGINT; stopping AsyncRunner/);
+    expect(res.stderr).toContain("Received SIGTERM while stopping; exiting now");
+    expect(res.code).toBe(143);
+  });
+
   it("refuses DummyRunner and ExternalRunner", async () => {
     expectFailure(
       await cli(["runner", "start", "--app", "dummy-app.ts"], FIXTURES),

@@ -210,3 +210,20 @@ describe("a BaseRunner subclass written the pynenc way (no executor)", () => {
     await expect(runner.run()).rejects.toThrow(/EmptyRunner must override maxParallelSlots/);
   });
 });
+
+describe("waitUntilStarted()", () => {
+  it("resolves once the runner runs; rejects with the error that ended run() before it started", async () => {
+    const a = app();
+    const runner = new AsyncRunner(a, { handleSignals: false });
+    const started = runner.waitUntilStarted();
+    const running = runner.run();
+    await started;
+    expect(runner.isRunning).toBe(true);
+    await runner.stop();
+    await running;
+    const refused = new ThreadRunner(a, { handleSignals: false, appModule: APP_MODULE });
+    const run = refused.run().catch(() => {});
+    await expect(refused.waitUntilStarted()).rejects.toThrow(/ThreadRunner cannot run on the memory backend/);
+    await run;
+  });
+});

@@ -40,23 +40,20 @@ describe("startTestRunner", () => {
   it("stops the runner and gives the app back its own config", async () => {
     const started = await startTestRunner(app);
     expect(await add(3, 4).result()).toBe(7);
-    const testAppId = started.appId;
-    await started.stop();
+    // A second app on the test's id keeps the memory store alive across stop(): it must be purged.
+    const watcher = new Tsnenc({ appId: started.appId, backend: "memory" }, { cwd: tempDir(), env: {} });
+    try {
+      expect(await watcher.backend.orchestrator.listInvocations({ limit: 10, offset: 0 })).toHaveLength(1);
+      await started.stop();
+      expect(await watcher.backend.orchestrator.listInvocations({ limit: 10, offset: 0 })).toEqual([]);
+    } finally {
+      await watcher.close();
+    }
     expect(await started.runner.waitUntilStopped(0)).toBe(true);
     expect(app.appId).toBe("shop");
     expect(app.conf.backend).toBe("redis");
     expect(app.conf.sourceOf("backend").tier).toBe("env");
     await started.stop(); // again: nothing to do
-    // The test's store is gone: a new memory backend under that id is empty.
-    app.conf.backend = "memory";
-    app.conf.appId = testAppId;
-    try {
-      expect(await app.backend.orchestrator.listInvocations({ limit: 10, offset: 0 })).toEqual([]);
-    } finally {
-      await app.close();
-      app.conf.reset("backend");
-      app.conf.reset("appId");
-    }
   });
 
   it("is an AsyncDisposable: `await using` stops it at the end of the block", async () => {

@@ -82,6 +82,8 @@ export async function runnerStart(
 ): Promise<void> {
   const { app, modulePath, exportName } = await loadApp({ app: options.app, cwd: io.cwd });
   const runner = selectRunner(app, options.runner, { path: modulePath, exportName });
+  // This command stops the runner on SIGINT/SIGTERM itself (through `io`, below).
+  runner.handleSignals = false;
   let slots: number;
   try {
     slots = runner.maxParallelSlots;
