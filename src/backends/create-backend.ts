@@ -23,8 +23,8 @@ function from(settings: Pick<BackendSettings, "sourceOf">, field: FieldName): st
 }
 
 /**
- * The definition config `backend` names: the app's own definition when its name is the
- * value (a backend given in code), else the registered one. A value with nothing behind it is
+ * The definition config `backend` names: the app's own definition when the value is the one
+ * given in code, else the registered one. A value with nothing behind it is
  * refused with a ConfigError naming `backend`, the value and the allowed values.
  */
 export function resolveBackendDefinition(
@@ -32,7 +32,10 @@ export function resolveBackendDefinition(
   own?: BackendDefinition,
 ): BackendDefinition {
   const name = settings.backend;
-  if (own && own.name === name) return own;
+  // The backend given in code is the one the code's value names; another source naming the
+  // same name (a test harness assigning "memory" at run time) means the registered backend.
+  const fromCode = (settings.sourceOf?.("backend").tier ?? "code") === "code";
+  if (own && own.name === name && fromCode) return own;
   const registered = findBackend(name);
   if (registered) return registered;
   const allowed = [...new Set([...(own ? [own.name] : []), ...backendNames()])];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AsyncRunner, ThreadRunner, Tsnenc } from "../../src/index.js";
+import { AsyncRunner, createMemoryBackend, ThreadRunner, Tsnenc } from "../../src/index.js";
 import { startTestRunner, useTestRunner } from "../../src/testing/index.js";
 import { tempDir } from "../config/helpers.js";
 
@@ -81,5 +81,25 @@ describe("startTestRunner with a runner that needs children", () => {
     );
     expect(app.appId).toBe("shop");
     expect(app.conf.backend).toBe("redis");
+  });
+});
+
+describe("an app given an opened backend in code", () => {
+  it("runs its tests on a fresh memory backend of the registry, never on that object", async () => {
+    const own = createMemoryBackend({ appId: "own-store" });
+    const withOwn = new Tsnenc(
+      { appId: "own-store", backend: own, loggingLevel: "error" },
+      { cwd: tempDir(), env: {} },
+    );
+    const double = withOwn.task("double", async (x: number) => 2 * x);
+    try {
+      await using started = await startTestRunner(withOwn);
+      expect(await double(4).result()).toBe(8);
+      expect(withOwn.backend).not.toBe(own);
+      expect(started.appId).not.toBe("own-store");
+      expect(await own.orchestrator.listInvocations({ limit: 10, offset: 0 })).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });
