@@ -143,7 +143,8 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
-    const startup = this.startup.settled ? (this.startup = deferred()) : this.startup;
+    if (this.startup.settled) this.startup = deferred();
+    const startup = this.startup;
     this.started = true;
     this.running = true;
     try {
