@@ -1,23 +1,21 @@
 import type { RunnerHandle } from "../context/execution-context.js";
 import type { AppCore } from "../engine/app-core.js";
 import { runMaintenance } from "../engine/maintenance.js";
-import { RunnerError, RunnerNotExecutableError } from "../errors/errors.js";
+import { RunnerError } from "../errors/errors.js";
 import { brandClass } from "../identity/brand.js";
 import type { Logger } from "../logging/logger.js";
 import type { AppModuleRef } from "./child/app-module.js";
 import { asyncDispose } from "./core/async-dispose.js";
 import { refuseUnsharedBackend } from "./core/backend-check.js";
+import { deferred } from "./core/deferred.js";
 import type { RunnerExecutor, RunnerHost } from "./core/executor.js";
 import { killAndReroute } from "./core/hand-back.js";
 import { HeartbeatTimer } from "./core/heartbeat.js";
-import { sleep } from "./core/idle-wait.js";
+import { runLoop } from "./core/loop.js";
 import { subclassExecutor } from "./core/non-executing-executor.js";
 import { logShutdownDiagnostics } from "./core/shutdown-diagnostics.js";
 import { importTriggerTaskModules } from "./core/trigger-modules.js";
 import { newRunnerContext, type RunnerContext, runnerContextToJson } from "./runner-context.js";
-
-/** The longest the runner loop runs without letting timers and I/O in. */
-const LOOP_YIELD_MS = 5;
 
 export interface RunnerOptions {
   /** The runner's context; a new one (fresh id, this class) by default. */
@@ -150,32 +148,19 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
     try {
       await this.onStart();
       startup.resolve();
-      let failures = 0;
-      let yieldedAt = Date.now();
-      while (this.running) {
-        try {
+      await runLoop({
+        isRunning: () => this.running,
+        turn: async () => {
           await this.reportChildRunnerHeartbeats();
           await this.checkAtomicServices();
           await this.runnerLoopIteration();
-          failures = 0;
-        } catch (error) {
-          if (error instanceof RunnerNotExecutableError) throw error;
-          failures++;
-          const backoffMs = Math.min(5_000, 50 * 2 ** Math.min(failures, 7));
+        },
+        onFailure: (error, failures, backoffMs) =>
           this.logger.error(
             `runner:${this.runnerId} loop iteration failed (${failures} in a row), retrying in ${backoffMs} ms: ${String(error)}`,
             { error },
-          );
-          await sleep(backoffMs);
-        }
-        // Let timers (heartbeats) and I/O run even when every iteration finds work at once
-        // (a backend answering from memory never yields by itself); not on every turn, which
-        // would delay the claim that follows a wake-up.
-        if (Date.now() - yieldedAt >= LOOP_YIELD_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          yieldedAt = Date.now();
-        }
-      }
+          ),
+      });
     } catch (error) {
       this.logger.error(`runner:${this.runnerId} stopped on an error: ${String(error)}`, { error });
       startup.reject(error);
@@ -344,34 +329,3 @@ export abstract class BaseRunner implements RunnerHandle, AsyncDisposable {
 }
 
 brandClass(BaseRunner, "BaseRunner");
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  settled: boolean;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-/** A promise settled from outside, once; its rejection is never unhandled (callers get it). */
-function deferred(): Deferred {
-  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  const promise = new Promise<void>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  promise.catch(() => {});
-  const d: Deferred = {
-    promise,
-    settled: false,
-    resolve() {
-      if (d.settled) return;
-      d.settled = true;
-      settle?.resolve();
-    },
-    reject(error) {
-      if (d.settled) return;
-      d.settled = true;
-      settle?.reject(error);
-    },
-  };
-  return d;
-}
