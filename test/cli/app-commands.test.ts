@@ -174,6 +174,28 @@ describe("tsnenc config show", () => {
   });
 });
 
+/**
+ * `tsnenc runner start ...args` in process; once it printed "Starting" (run() has begun), the
+ * `signals` are delivered through its IO, one after the other in the next turn.
+ */
+function runnerStartWithSignals(args: string[], cwd: string, signals: NodeJS.Signals[]) {
+  let send: (signal: NodeJS.Signals) => void = () => {};
+  let sent = false;
+  return runCli(["runner", "start", ...args], {
+    cwd,
+    onSignal: (listener) => {
+      send = listener;
+    },
+    onStderr: (all) => {
+      if (sent || !all.includes("Starting")) return;
+      sent = true;
+      setImmediate(() => {
+        for (const signal of signals) send(signal);
+      });
+    },
+  });
+}
+
 describe("tsnenc runner start", () => {
   it("--runner overrides config 'runner'; SIGINT stops it, exit code 0", async () => {
     // A memory-backend app configured with DummyRunner, which cannot execute tasks.
@@ -184,20 +206,7 @@ describe("tsnenc runner start", () => {
         ', backend: "memory", runner: "DummyRunner", loggingLevel: "error"',
       ),
     });
-    let send: (signal: NodeJS.Signals) => void = () => {};
-    let sent = false;
-    const res = await runCli(["runner", "start", "--runner", "AsyncRunner"], {
-      cwd: dir,
-      onSignal: (listener) => {
-        send = listener;
-      },
-      onStderr: (all) => {
-        // Once it printed "Starting", run() has begun: SIGINT on the next turn.
-        if (sent || !all.includes("Starting")) return;
-        sent = true;
-        setImmediate(() => send("SIGINT"));
-      },
-    });
+    const res = await runnerStartWithSignals(["--runner", "AsyncRunner"], dir, ["SIGINT"]);
     expect(res.stderr).toMatch(/Starting AsyncRunner \S+ for app cli-dummy/);
     expect(res.stderr).toMatch(/Received SIGINT; stopping AsyncRunner/);
     expect(res.stderr).toMatch(/Stopped AsyncRunner \S+ on SIGINT/);
@@ -208,22 +217,8 @@ describe("tsnenc runner start", () => {
     const dir = tempDir({
       "app.ts": appModule("cli-twice", "app", ', backend: "memory", loggingLevel: "error"'),
     });
-    let send: (signal: NodeJS.Signals) => void = () => {};
-    let sent = false;
-    const res = await runCli(["runner", "start"], {
-      cwd: dir,
-      onSignal: (listener) => {
-        send = listener;
-      },
-      onStderr: (all) => {
-        if (sent || !all.includes("Starting")) return;
-        sent = true;
-        setImmediate(() => {
-          send("SIGINT");
-          send("SIGTERM"); // before the runner has stopped
-        });
-      },
-    });
+    // The second in the same turn as the first: before the runner has stopped.
+    const res = await runnerStartWithSignals([], dir, ["SIGINT", "SIGTERM"]);
     expect(res.stderr).toMatch(/Received SIGINT; stopping AsyncRunner/);
     expect(res.stderr).toContain("Received SIGTERM while stopping; exiting now");
     expect(res.code).toBe(143);
