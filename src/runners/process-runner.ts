@@ -4,7 +4,11 @@ import { orCpuCount, refuseForeignSettings, runnerSetting } from "./core/runner-
 import { ProcessPerInvocationExecutor } from "./executors/per-invocation/process-per-invocation-executor.js";
 import type { SpawningRunnerOptions } from "./supervisor/child-supervisor.js";
 
-export interface ProcessRunnerOptions extends SpawningRunnerOptions {
+/**
+ * ProcessRunner's options. No `stopGraceMs`: stopping kills its children at once (each runs one
+ * invocation, which the parent hands back itself), so there is no grace period to set.
+ */
+export interface ProcessRunnerOptions extends Omit<SpawningRunnerOptions, "stopGraceMs"> {
   /**
    * Invocations running at once, one child process each (default: config
    * `maxRunningProcesses`; 0 = CPU count).

@@ -91,6 +91,9 @@ describe("runner options", () => {
     expect(err.message).toMatch(
       /'maxProcesses': 2 does not apply to ProcessRunner \(it applies to MultiProcessRunner\); ProcessRunner's option is maxRunningProcesses/,
     );
+    expect(configErrorOf(() => new ProcessRunner(app(), { stopGraceMs: 5 } as never)).message).toContain(
+      "does not apply to ProcessRunner (it applies to ThreadRunner, PersistentProcessRunner, MultiProcessRunner)",
+    );
     expect(configErrorOf(() => new AsyncRunner(app(), { numThreads: 1 } as never)).message).toContain(
       "it applies to ThreadRunner",
     );

@@ -44,7 +44,8 @@ export const RUNNER_OPTION_KEYS: Readonly<Record<RunnerKind, readonly string[]>>
     "idleTimeoutProcessMs",
     "maxConcurrency",
   ],
-  ProcessRunner: [...COMMON_OPTIONS, ...SPAWNING_OPTIONS, "env", "maxRunningProcesses", "warmProcesses"],
+  // No stopGraceMs: a ProcessRunner kills its children at once when it stops.
+  ProcessRunner: [...COMMON_OPTIONS, "appModule", "env", "maxRunningProcesses", "warmProcesses"],
 };
 
 /** The least value of each numeric option (all are integers; sizes of 0 mean "CPU count"). */
