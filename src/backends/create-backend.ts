@@ -32,15 +32,17 @@ export function resolveBackendDefinition(
   own?: BackendDefinition,
 ): BackendDefinition {
   const name = settings.backend;
-  // The backend given in code is the one the code's value names; another source naming the
-  // same name (a test harness assigning "memory" at run time) means the registered backend.
-  const fromCode = (settings.sourceOf?.("backend").tier ?? "code") === "code";
-  if (own && own.name === name && fromCode) return own;
   const registered = findBackend(name);
+  // The backend given in code is the one its name stands for, except where a registered backend
+  // has that name too and the value comes from elsewhere: a test harness assigning "memory" at
+  // run time means the registry's memory backend, not an opened one the code passed.
+  const fromCode = (settings.sourceOf?.("backend").tier ?? "code") === "code";
+  if (own && own.name.toLowerCase() === name.toLowerCase() && (fromCode || !registered)) return own;
   if (registered) return registered;
   const allowed = [...new Set([...(own ? [own.name] : []), ...backendNames()])];
-  const why = Object.hasOwn(PLANNED_BACKENDS, name)
-    ? PLANNED_BACKENDS[name]
+  const planned = name.toLowerCase();
+  const why = Object.hasOwn(PLANNED_BACKENDS, planned)
+    ? PLANNED_BACKENDS[planned]
     : "no backend of that name is registered (registerBackend() adds one)";
   throw new ConfigError(
     "backend",

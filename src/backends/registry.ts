@@ -73,8 +73,9 @@ export function backendNames(): string[] {
   return [...registry.keys()];
 }
 
-/** Removes a registered backend (tests); built-in backends stay. Whether one was removed. */
+/** Removes a registered backend (names compared ignoring case); built-in backends stay. Whether one was removed. */
 export function unregisterBackend(name: string): boolean {
-  if (Object.hasOwn(BUILTIN_BACKENDS, name)) return false;
-  return registry.delete(name);
+  const definition = findBackend(name);
+  if (!definition || Object.hasOwn(BUILTIN_BACKENDS, definition.name)) return false;
+  return registry.delete(definition.name);
 }

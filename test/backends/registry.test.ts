@@ -152,6 +152,20 @@ describe("a backend of the user's own", () => {
     expect(mine.opened).toEqual([app.appId]);
   });
 
+  it("given in code, and named by env in another case: still the one given in code", () => {
+    const mine = countingDefinition("mine");
+    const app = build({ backend: mine }, { TSNENC__BACKEND: "MINE" });
+    apps.push(app);
+    expect(app.backend.kind).toBe("mine");
+  });
+
+  it("registered by name: unregistered in any case; built-in backends stay", () => {
+    registerBackend(countingDefinition("mine"));
+    expect(unregisterBackend("MINE")).toBe(true);
+    expect(backendNames()).not.toContain("mine");
+    expect(unregisterBackend("memory")).toBe(false);
+  });
+
   it("given as an opened backend, through the builder: used as it is", () => {
     const backend: Backend = createMemoryBackend({ appId: "registry-own" });
     const app = new TsnencBuilder()
