@@ -30,7 +30,7 @@ import { AppRunners } from "./app-runners.js";
 /**
  * Config values for the app; any field of the config (see `tsnenc config show`). In code,
  * `backend` may also be a backend of the user's own:
- * - a {@link BackendDefinition} (`{ name, capabilities, create({ appId, config }) }`), opened
+ * - a {@link BackendDefinition} (`{ name, capabilities, create({ appId, config, cwd }) }`), opened
  *   by the app for its id;
  * - or an opened {@link Backend} (the four contracts, `kind` and `capabilities`), which the app
  *   uses as it is and closes in `app.close()`.

@@ -92,11 +92,12 @@ export function checkBackendSettings(settings: BackendSettings, own?: BackendDef
  * declared.
  */
 export function createBackend(
-  config: Readonly<AppConfigValues> & Pick<BackendSettings, "sourceOf">,
+  config: Readonly<AppConfigValues> & Pick<BackendSettings, "sourceOf"> & { sources?: { cwd: string } },
   own?: BackendDefinition,
 ): Backend {
   const definition = resolveBackendDefinition(config, own);
-  const backend = definition.create({ appId: config.appId, config });
+  const cwd = config.sources?.cwd ?? process.cwd();
+  const backend = definition.create({ appId: config.appId, config, cwd });
   try {
     checkDeclaredCapabilities(definition, backend);
   } catch (error) {

@@ -8,6 +8,11 @@ export interface BackendCreateOptions {
   readonly appId: string;
   /** The app's resolved config (connection fields such as `sqlitePath`, `redisUrl`). */
   readonly config: Readonly<AppConfigValues>;
+  /**
+   * The app's working directory (its `environment.cwd`, where its config files are read;
+   * `process.cwd()` by default): relative file paths of the backend are resolved against it.
+   */
+  readonly cwd: string;
 }
 
 /**

@@ -1,9 +1,10 @@
+import { resolve } from "node:path";
 import { ConfigError } from "../errors/errors.js";
 import { type BackendDefinition, defineBackend } from "./definition.js";
 import { createMemoryBackend } from "./memory/index.js";
 import type { BuiltinBackendName } from "./names.js";
 import { createRedisBackend } from "./redis/index.js";
-import { createSqliteBackend } from "./sqlite/index.js";
+import { createSqliteBackend, defaultSqlitePath } from "./sqlite/index.js";
 
 /**
  * The registry of backends: config `backend` names one of these. Importing an implementation
@@ -19,7 +20,9 @@ const BUILTIN_BACKENDS: { readonly [K in BuiltinBackendName]: BackendDefinition 
   sqlite: {
     name: "sqlite",
     capabilities: { sharedAcrossProcesses: true, pushesWakeups: false },
-    create: ({ appId, config }) => createSqliteBackend({ appId, path: config.sqlitePath }),
+    // The file is found from the app's working directory (`environment.cwd`), like its config files.
+    create: ({ appId, config, cwd }) =>
+      createSqliteBackend({ appId, path: sqliteFile(config.sqlitePath, cwd) }),
   },
   redis: {
     name: "redis",
@@ -78,4 +81,10 @@ export function unregisterBackend(name: string): boolean {
   const definition = findBackend(name);
   if (!definition || Object.hasOwn(BUILTIN_BACKENDS, definition.name)) return false;
   return registry.delete(definition.name);
+}
+
+/** `sqlitePath` resolved against `cwd` (`.tsnenc/tsnenc.db` there when empty; `:memory:` as is). */
+function sqliteFile(sqlitePath: string, cwd: string): string {
+  if (sqlitePath === ":memory:") return sqlitePath;
+  return resolve(cwd, sqlitePath || defaultSqlitePath(cwd));
 }

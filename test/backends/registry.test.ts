@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryBackend } from "../../src/backends/memory/index.js";
 import {
@@ -125,6 +127,26 @@ describe("config backend: the registry", () => {
     const app = build({}, { TSNENC__BACKEND: "Memory" });
     apps.push(app);
     expect(app.backend.kind).toBe("memory");
+  });
+});
+
+describe("the SQLite file", () => {
+  it("is found from the app's working directory: the default file, and a relative sqlitePath", async () => {
+    const dir = tempDir();
+    const byDefault = new Tsnenc({ appId: "cwd-default", loggingLevel: "error" }, { cwd: dir, env: {} });
+    const relative = new Tsnenc(
+      { appId: "cwd-relative", sqlitePath: "data/app.db", loggingLevel: "error" },
+      { cwd: dir, env: {} },
+    );
+    try {
+      await byDefault.backend.orchestrator.countByStatus();
+      await relative.backend.orchestrator.countByStatus();
+      expect(existsSync(join(dir, ".tsnenc", "tsnenc.db"))).toBe(true);
+      expect(existsSync(join(dir, "data", "app.db"))).toBe(true);
+    } finally {
+      await byDefault.close();
+      await relative.close();
+    }
   });
 });
 
