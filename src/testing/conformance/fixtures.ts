@@ -75,6 +75,15 @@ export interface Harness {
   open(appId?: string): Promise<Backend>;
 }
 
+/** The lease of claims in the claim tests. */
+export const CLAIM_LEASE_MS = 30_000;
+
+/** `claim(runner, max, now, leaseMs?)` on the harness's current backend. */
+export function claimOn(h: Harness) {
+  return (runner: string, max: number, now: number, leaseMs = CLAIM_LEASE_MS) =>
+    h.backend.orchestrator.claim({ runnerId: runner, max, leaseMs, now });
+}
+
 export function useBackend(factory: BackendFactory): Harness {
   let current: { backend: Backend; appId: string } | null = null;
   let opened: Backend[] = [];

@@ -3,6 +3,7 @@ import { InvocationStatusOwnershipError } from "../../errors/errors.js";
 import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
+  claimOn,
   expectRejection,
   ids,
   makeRecord,
@@ -16,14 +17,12 @@ import {
 import { expectHistory } from "./history.js";
 
 const S = InvocationStatus;
-const LEASE = 30_000;
 
 /** Claims and time: delayed requeues, expired leases and stale queue entries. */
 export function describeOrchestratorClaimLeases(factory: BackendFactory): void {
   describe("orchestrator.claim: delays, expired leases, stale entries", () => {
     const h = useBackend(factory);
-    const claim = (runner: string, max: number, now: number, leaseMs = LEASE) =>
-      h.backend.orchestrator.claim({ runnerId: runner, max, leaseMs, now });
+    const claim = claimOn(h);
 
     it("does not hand out an invocation requeued with delayMs before now + delayMs, and does from then on", async () => {
       const t0 = Date.now();

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { InvocationStatus } from "../../status/statuses.js";
 import {
   type BackendFactory,
+  CLAIM_LEASE_MS,
+  claimOn,
   ids,
   makeRecord,
   makeRecords,
@@ -14,13 +16,11 @@ import {
 import { expectHistory } from "./history.js";
 
 const S = InvocationStatus;
-const LEASE = 30_000;
 
 export function describeOrchestratorClaim(factory: BackendFactory): void {
   describe("orchestrator.claim", () => {
     const h = useBackend(factory);
-    const claim = (runner: string, max: number, now: number, leaseMs = LEASE) =>
-      h.backend.orchestrator.claim({ runnerId: runner, max, leaseMs, now });
+    const claim = claimOn(h);
 
     it("returns nothing from an empty queue", async () => {
       expect(await claim(runnerId("runner"), 5, Date.now())).toEqual([]);
@@ -119,7 +119,7 @@ export function describeOrchestratorClaim(factory: BackendFactory): void {
       const first = await claim(runnerId("runner-a"), 10, t0 + 1);
       expect(ids(first)).toEqual(ids(records));
       expect(await claim(runnerId("runner-b"), 10, t0 + 2)).toEqual([]);
-      expect(await claim(runnerId("runner-c"), 10, t0 + LEASE - 1)).toEqual([]);
+      expect(await claim(runnerId("runner-c"), 10, t0 + CLAIM_LEASE_MS - 1)).toEqual([]);
     });
 
     it("gives 50 concurrent claimers disjoint invocations that together cover all 100", async () => {
